@@ -1,0 +1,28 @@
+"""Error kinds raised by neuroflow, named as in TensorFlow.
+
+Shape and value problems subclass ``ValueError``; dtype problems are ``TypeError``.
+"""
+
+
+class OpError(Exception):
+    """Base of errors raised while running an op (TF's ``tf.errors.OpError``)."""
+
+
+class InvalidArgumentError(OpError, ValueError):
+    """An op received an argument with a bad shape or value."""
+
+
+class NotFoundError(OpError, LookupError):
+    """Something that was asked for does not exist (a file, a checkpoint entry)."""
+
+
+class FailedPreconditionError(OpError, RuntimeError):
+    """The system is not in a state to run the op (e.g. an uninitialized variable)."""
+
+
+class UnimplementedError(OpError, NotImplementedError):
+    """The operation is not supported for these arguments."""
+
+
+class ResourceExhaustedError(OpError, MemoryError):
+    """Out of memory or another resource."""

@@ -1,0 +1,1 @@
+"""The engine: Tensor, Variable, the op registry, the ops, GradientTape."""
