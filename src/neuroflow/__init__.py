@@ -24,6 +24,7 @@ from .core.shape import TensorShape
 from .core.tape import GradientTape
 from .core.tensor import Tensor
 from .core.variable import Variable
+from .graph import *  # noqa: F403
 
 __version__ = "0.1.0"
 

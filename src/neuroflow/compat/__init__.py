@@ -1,0 +1,1 @@
+"""TF1 compatibility: ``import neuroflow.compat.v1 as tf``."""

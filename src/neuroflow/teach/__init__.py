@@ -1,0 +1,1 @@
+"""The lecture, runnable: teaching demos and figures."""
