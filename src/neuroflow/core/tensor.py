@@ -119,7 +119,7 @@ class Tensor:
         return f"<nf.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={shown}>"
 
     def __str__(self):
-        return f"nf.Tensor({self.numpy()}, shape={self.shape}, dtype={self.dtype.name})"
+        return f"nf.Tensor({str(self.numpy())}, shape={self.shape}, dtype={self.dtype.name})"
 
     def __hash__(self):
         raise TypeError("Tensor is unhashable (== compares elementwise). "
