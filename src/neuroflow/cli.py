@@ -1,0 +1,53 @@
+"""The ``neuroflow`` command: ``neuroflow demo`` and ``neuroflow lecture <topic>``."""
+
+import argparse
+import importlib
+import sys
+
+TOPICS = {
+    "perceptron": "a perceptron learns AND and OR but not XOR",
+    "xor": "the lecture's XOR weights and table, then a 2-2-1 network trained by backprop",
+    "backprop": "one training step traced layer by layer, by hand and by GradientTape",
+    "vanishing": "per-layer gradient norms with sigmoid, tanh and ReLU",
+    "activations": "sigmoid, tanh, ReLU, leaky ReLU, ELU, GELU, softmax and derivatives",
+    "optimizers": "GD, SGD, Momentum, Nesterov, Adagrad, RMSprop, Adam racing",
+    "graph": "the dataflow graph of z = w*x + b and of a training step",
+}
+
+
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="neuroflow", description="neuroflow: the lecture 'Understanding Neural Networks', "
+        "runnable. Every command prints what it computes and writes PNG figures.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="train the lecture's Sequential MLP (784-64-32-10)")
+    demo.add_argument("--epochs", type=int, default=5)
+    demo.add_argument("--batch-size", type=int, default=32)
+    demo.add_argument("--optimizer", default="adam",
+                      help="optimizer name (adam, sgd, rmsprop, adagrad, ...)")
+    demo.add_argument("--out", default="neuroflow-demo", help="folder for the figures")
+    demo.add_argument("--limit", type=int, default=None,
+                      help="use only this many training samples (quick runs)")
+    demo.add_argument("--verbose", type=int, default=1, choices=[0, 1, 2])
+    lecture = sub.add_parser("lecture", help="one idea of the lecture, computed and drawn")
+    lecture.add_argument("topic", choices=sorted(TOPICS),
+                         help="; ".join(f"{k}: {v}" for k, v in TOPICS.items()))
+    lecture.add_argument("--out", default="figures", help="folder for the figures")
+    return parser
+
+
+def main(argv=None):
+    """Entry point of the ``neuroflow`` console script."""
+    args = _parser().parse_args(argv)
+    if args.command == "demo":
+        demo = importlib.import_module("neuroflow.teach.demo")
+        demo.run(epochs=args.epochs, batch_size=args.batch_size, optimizer=args.optimizer,
+                 out_dir=args.out, limit=args.limit, verbose=args.verbose)
+        return 0
+    module = importlib.import_module(f"neuroflow.teach.{args.topic}")
+    module.run(out_dir=args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The lecture's claims, computed by the teaching demos, with their printed numbers checked."""
+
+import numpy as np
+import pytest
+
+from neuroflow.teach import backprop, perceptron, vanishing, xor
+
+try:
+    import matplotlib  # noqa: F401
+
+    HAVE_MPL = True
+except ImportError:  # pragma: no cover
+    HAVE_MPL = False
+
+
+def _lines():
+    out = []
+    return out, out.append
+
+
+def test_xor_table_matches_the_lecture_exactly(tmp_path):
+    assert xor.lecture_table() == [(0, 0, 1, 0, 0, 0), (0, 1, 1, 1, 1, 1),
+                                   (1, 0, 1, 1, 1, 1), (1, 1, 0, 1, 0, 0)]
+    lines, echo = _lines()
+    result = xor.run(out_dir=str(tmp_path), epochs=2000, echo=echo)
+    assert result["accuracy"] == 1.0
+    assert "  1   1 |  0   1 |   0   |   0" in lines
+    if HAVE_MPL:
+        assert (tmp_path / "xor.png").stat().st_size > 10_000
+
+
+def test_perceptron_learns_and_or_but_not_xor(tmp_path):
+    lines, echo = _lines()
+    results = perceptron.run(out_dir=str(tmp_path), epochs=500, echo=echo)
+    assert results["AND"]["accuracy"] == 1.0 and results["OR"]["accuracy"] == 1.0
+    assert results["XOR"]["accuracy"] <= 0.75 and results["XOR"]["best_line"] == 0.75
+    if HAVE_MPL:
+        assert (tmp_path / "perceptron.png").stat().st_size > 10_000
+
+
+def test_backprop_tape_equals_hand_chain_rule():
+    lines, echo = _lines()
+    result = backprop.run(echo=echo)
+    assert result["max_diff"] < 1e-6
+    assert result["E_after"] < result["E"]
+    for _, formula, taped, numeric in backprop.sigmoid_derivative_check():
+        assert abs(formula - taped) < 1e-9 and abs(formula - numeric) < 1e-8
+
+
+def test_vanishing_sigmoid_first_layer_orders_of_magnitude_below_relu(tmp_path):
+    lines, echo = _lines()
+    norms = vanishing.run(out_dir=str(tmp_path), depth=8, echo=echo)
+    assert norms["relu"][0] / norms["sigmoid"][0] > 1e3
+    assert vanishing.sigmoid_derivative_max() == pytest.approx(0.25, abs=1e-6)
+    assert np.all(np.diff(np.log(norms["sigmoid"])) > 0)  # grows toward the output
+    if HAVE_MPL:
+        assert (tmp_path / "vanishing.png").stat().st_size > 10_000
