@@ -55,3 +55,17 @@ def test_vanishing_sigmoid_first_layer_orders_of_magnitude_below_relu(tmp_path):
     assert np.all(np.diff(np.log(norms["sigmoid"])) > 0)  # grows toward the output
     if HAVE_MPL:
         assert (tmp_path / "vanishing.png").stat().st_size > 10_000
+
+
+def test_activations_derivatives(tmp_path):
+    from neuroflow.teach import activations
+
+    lines, echo = _lines()
+    table = activations.run(out_dir=str(tmp_path), echo=echo)
+    y, dy = table["sigmoid"]
+    np.testing.assert_allclose(dy, y * (1 - y), rtol=1e-5)
+    assert table["relu"][1].tolist() == [0, 0, 0, 1, 1]
+    p, total = activations.softmax_table((1000.0, 1001.0))
+    assert np.isfinite(p).all() and abs(total - 1) < 1e-6
+    if HAVE_MPL:
+        assert (tmp_path / "activations.png").stat().st_size > 10_000
