@@ -69,3 +69,17 @@ def test_activations_derivatives(tmp_path):
     assert np.isfinite(p).all() and abs(total - 1) < 1e-6
     if HAVE_MPL:
         assert (tmp_path / "activations.png").stat().st_size > 10_000
+
+
+def test_optimizer_race_and_mlp(tmp_path):
+    from neuroflow.teach import optimizers
+
+    lines, echo = _lines()
+    result = optimizers.run(out_dir=str(tmp_path), steps=150, epochs=8, echo=echo)
+    bowl = result["races"]["elongated bowl"]
+    assert bowl["Nesterov"][2] is not None and bowl["Momentum"][2] is not None
+    assert bowl["Nesterov"][2] < bowl["GD"][2]   # momentum beats plain descent on the bowl
+    for name, losses in result["curves"].items():
+        assert losses[-1] < losses[0], name
+    if HAVE_MPL:
+        assert (tmp_path / "optimizers.png").stat().st_size > 10_000
