@@ -19,6 +19,7 @@ from .backend.dtypes import (DType, as_dtype, bfloat16, bool, complex64, complex
                              uint16, uint32, uint64)
 from .core.convert import constant, convert_to_tensor
 from .core.ops import *  # noqa: F403
+from .core.ops.shape import shape
 from .core.registry import executing_eagerly
 from .core.shape import TensorShape
 from .core.tape import GradientTape

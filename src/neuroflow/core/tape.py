@@ -7,7 +7,7 @@ outer tape: nesting tapes gives second and higher derivatives.
 from ..backend.errors import InvalidArgumentError
 from . import nest, registry
 from .ops import math as m
-from .ops import shape as s
+from .ops.shape import broadcast_to, one_hot, reshape, stack, zeros
 from .tensor import Tensor
 
 
@@ -157,7 +157,7 @@ class GradientTape:
         try:
             rows = []
             for i in range(size):
-                seed = s.reshape(s.one_hot(i, size, dtype=target.dtype), target.shape)
+                seed = reshape(one_hot(i, size, dtype=target.dtype), target.shape)
                 rows.append(nest.flatten(self.gradient(target, flat_sources, seed,
                                                        unconnected_gradients)))
         finally:
@@ -169,8 +169,8 @@ class GradientTape:
                 result.append(None)
                 continue
             column = [m.zeros_like(src) if g is None else g for g in column]
-            stacked = s.stack(column) if column else s.zeros((0,) + tuple(src.shape), src.dtype)
-            result.append(s.reshape(stacked, tuple(target.shape) + tuple(src.shape)))
+            stacked = stack(column) if column else zeros((0,) + tuple(src.shape), src.dtype)
+            result.append(reshape(stacked, tuple(target.shape) + tuple(src.shape)))
         return nest.pack_sequence_as(sources, result)
 
     def batch_jacobian(self, target, source, unconnected_gradients="none",
@@ -191,14 +191,14 @@ class GradientTape:
         try:
             rows = []
             for i in range(n):
-                one = s.reshape(s.one_hot(i, n, dtype=target.dtype), (1,) + inner)
-                seed = s.broadcast_to(one, target.shape)
+                one = reshape(one_hot(i, n, dtype=target.dtype), (1,) + inner)
+                seed = broadcast_to(one, target.shape)
                 g = self.gradient(target, source, seed, unconnected_gradients)
                 rows.append(m.zeros_like(source) if g is None else g)
         finally:
             self._persistent = persistent
-        stacked = s.stack(rows, axis=1)  # (batch, n, *source.shape[1:])
-        return s.reshape(stacked, (batch,) + inner + tuple(source.shape[1:]))
+        stacked = stack(rows, axis=1)  # (batch, n, *source.shape[1:])
+        return reshape(stacked, (batch,) + inner + tuple(source.shape[1:]))
 
 
 def _accumulate(grads, x, g):

@@ -1,6 +1,20 @@
-"""Every op, one definition each, grouped by family; re-exported by ``neuroflow``."""
+"""Every op, one definition each, grouped by family; re-exported by ``neuroflow``.
 
-from . import _operators, conv, index, linalg, math, nn, random, reduce, shape
+``__all__`` lists op names only, so ``from .core.ops import *`` never shadows a namespace
+module (``nf.math``, ``nf.nn``, ``nf.random``) with a family module of the same name. Note that
+the op ``shape`` is left out here (``core.ops.shape`` stays the family module);
+``neuroflow/__init__.py`` exports ``nf.shape`` itself.
+"""
+
+from . import _operators
+from . import conv as _conv
+from . import index as _index
+from . import linalg as _linalg
+from . import math as _math
+from . import nn as _nn
+from . import random as _random
+from . import reduce as _reduce
+from . import shape as _shape
 from .conv import *  # noqa: F403
 from .index import *  # noqa: F403
 from .linalg import *  # noqa: F403
@@ -9,4 +23,8 @@ from .nn import *  # noqa: F403
 from .reduce import *  # noqa: F403
 from .shape import *  # noqa: F403
 
-_operators.install(matmul=linalg.matmul, getitem=index.getitem)
+__all__ = sorted({name for module in (_conv, _index, _linalg, _math, _nn, _reduce, _shape)
+                  for name in module.__all__} - {"shape"})
+shape = _shape  # the module, not the op of the same name (see above)
+
+_operators.install(matmul=_linalg.matmul, getitem=_index.getitem)
