@@ -2,3 +2,4 @@
 
 from .core.ops.math import *  # noqa: F403
 from .core.ops.reduce import *  # noqa: F403
+from .core.ops.nn import l2_normalize, log_sigmoid, log_softmax, softmax, softplus, softsign
