@@ -32,8 +32,11 @@ def _imports(path):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = list(package[: len(package) - node.level + 1])
-                target = base + (node.module.split(".") if node.module else [])
-                yield tuple(target), node.lineno
+                if node.module:
+                    yield tuple(base + node.module.split(".")), node.lineno
+                else:  # ``from .. import keras`` imports the names themselves
+                    for alias in node.names:
+                        yield tuple(base + [alias.name]), node.lineno
             elif node.module and node.module.startswith("neuroflow"):
                 yield tuple(node.module.split(".")[1:]), node.lineno
         elif isinstance(node, ast.Import):
