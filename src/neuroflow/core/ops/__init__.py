@@ -27,4 +27,4 @@ __all__ = sorted({name for module in (_conv, _index, _linalg, _math, _nn, _reduc
                   for name in module.__all__} - {"shape"})
 shape = _shape  # the module, not the op of the same name (see above)
 
-_operators.install(matmul=_linalg.matmul, getitem=_index.getitem)
+_operators.install(matmul=_linalg.matmul, getitem=_index.getitem, setitem=_index.setitem)

@@ -51,7 +51,7 @@ def _ne(x, y):
         return True
 
 
-def install(matmul, getitem):
+def install(matmul, getitem, setitem):
     """Attaches the operators to ``Tensor`` (and so to ``Variable``)."""
     binary = {
         "add": m.add, "sub": m.subtract, "mul": m.multiply, "truediv": m.divide,
@@ -69,3 +69,4 @@ def install(matmul, getitem):
     Tensor.__pos__ = lambda self: self
     Tensor.__invert__ = _invert
     Tensor.__getitem__ = getitem
+    Tensor.__setitem__ = setitem
