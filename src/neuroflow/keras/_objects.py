@@ -1,0 +1,84 @@
+"""Looking up Keras objects by name: the shared core of every ``get``/``serialize``/``deserialize``.
+
+Optimizers, losses, metrics, initializers, activations, regularizers and constraints are all
+named the same way: a string (``'adam'``), a config dict (``{'class_name': 'Adam', 'config':
+{...}}``), an instance, or a callable. Unknown names raise ValueError listing the valid ones.
+"""
+
+import inspect
+
+__all__ = []
+
+
+def serialize(obj, module):
+    """``obj`` as Keras's dict: ``{'module', 'class_name', 'config', 'registered_name'}``.
+
+    Functions serialize by name (Keras's ``{'class_name': 'function', 'config': name}``).
+    """
+    if obj is None:
+        return None
+    if inspect.isfunction(obj) or inspect.isbuiltin(obj):
+        return {"module": module, "class_name": "function", "config": obj.__name__,
+                "registered_name": obj.__name__}
+    return {"module": module, "class_name": type(obj).__name__, "config": obj.get_config(),
+            "registered_name": None}
+
+
+def unknown(kind, name, objects):
+    """The ValueError raised for a name that is not one of ``objects``."""
+    valid = ", ".join(repr(n) for n in sorted(objects))
+    return ValueError(f"Could not interpret {kind} identifier: {name!r}. Valid names: {valid}")
+
+
+def _find(name, objects, kind, custom_objects):
+    if custom_objects and name in custom_objects:
+        return custom_objects[name]
+    if name in objects:
+        return objects[name]
+    lowered = {k.lower(): v for k, v in objects.items()}
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    raise unknown(kind, name, objects)
+
+
+def deserialize(config, objects, kind, custom_objects=None):
+    """Builds the object a ``serialize`` dict (or a bare name) describes."""
+    if config is None:
+        return None
+    if isinstance(config, str):
+        return _find(config, objects, kind, custom_objects)
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(f"Could not interpret serialized {kind}: {config!r}")
+    class_name, inner = config["class_name"], config.get("config")
+    if class_name == "function":
+        return _find(inner, objects, kind, custom_objects)
+    target = _find(class_name, objects, kind, custom_objects)
+    if not inspect.isclass(target):
+        return target
+    inner = dict(inner or {})
+    if hasattr(target, "from_config"):
+        return target.from_config(inner)
+    return target(**inner)
+
+
+def get(identifier, objects, kind, custom_objects=None, instantiate=True):
+    """Resolves a name, config dict, instance or callable to the object it names.
+
+    Args:
+        identifier: what the user passed.
+        objects: name -> class or function.
+        kind: word for messages (``'optimizer'``).
+        instantiate: build an instance when a name resolves to a class.
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        return deserialize(identifier, objects, kind, custom_objects)
+    if isinstance(identifier, str):
+        found = _find(identifier, objects, kind, custom_objects)
+        return found() if instantiate and inspect.isclass(found) else found
+    if inspect.isclass(identifier) and instantiate:
+        return identifier()
+    if callable(identifier) or hasattr(identifier, "get_config"):
+        return identifier
+    raise ValueError(f"Could not interpret {kind} identifier: {identifier!r}")
