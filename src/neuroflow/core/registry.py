@@ -11,7 +11,7 @@ import numpy as np
 from ..backend import device as _device
 from ..backend.errors import InvalidArgumentError
 from .shape import TensorShape
-from .tensor import Tensor
+from .tensor import OperatorNotAllowedInGraphError, Tensor
 
 REGISTRY = {}      # name -> Op
 _tracers = []      # active graph tracers; the innermost is last
@@ -61,7 +61,10 @@ def bind(op, inputs, attrs):
     """Runs ``op`` on the tensors ``inputs`` with keyword ``attrs``: traced, or eager and taped."""
     if _tracers:
         return _tracers[-1].bind(op, inputs, attrs)
-    arrays = [t._value for t in inputs]
+    try:
+        arrays = [t._value for t in inputs]
+    except OperatorNotAllowedInGraphError:
+        return _bind_symbolic(op, inputs, attrs)
     xp = np if _device._cupy is None else _xp_of(arrays)
     try:
         out = op.forward(xp, *arrays, **attrs)
@@ -71,6 +74,15 @@ def bind(op, inputs, attrs):
     if _tapes:
         record(op, inputs, attrs, result)
     return result
+
+
+def _bind_symbolic(op, inputs, attrs):
+    """An op on a symbolic tensor outside any trace (a TF1 graph): it is added to its graph."""
+    for t in inputs:
+        graph = getattr(t, "_graph", None)
+        if graph is not None:
+            return graph.bind(op, inputs, attrs)
+    raise OperatorNotAllowedInGraphError(f"{op.name}: an input has no value")
 
 
 def _xp_of(arrays):
@@ -119,9 +131,13 @@ def record(op, inputs, attrs, result):
                 watched[id(t)] = t
 
 
-def _read(var, tapes):
-    """A tensor snapshot of ``var`` recorded as its read, so later assigns cannot leak in."""
-    snapshot = Tensor(var._value)
+def _read(var, tapes, snapshot=None):
+    """A tensor snapshot of ``var`` recorded as its read, so later assigns cannot leak in.
+
+    A graph tracer passes its symbolic read of ``var`` as ``snapshot``.
+    """
+    if snapshot is None:
+        snapshot = Tensor(var._value)
     for tape in tapes:
         if id(var) not in tape._watched and var.trainable and tape._watch_accessed_variables:
             tape._watched[id(var)] = var

@@ -11,6 +11,14 @@ from ..backend.dtypes import FROM_NP
 from .shape import TensorShape
 
 
+class OperatorNotAllowedInGraphError(TypeError):
+    """A tensor's value was needed, but the tensor is symbolic (a graph tensor being traced).
+
+    Raised by ``.numpy()``, ``bool()``, ``float()`` ... on the tensors ``nf.function`` traces and
+    on TF1 placeholders; ``bind`` catches it to hand the op to the tensor's graph.
+    """
+
+
 class Tensor:
     """An immutable array with a dtype and a shape, the value every op takes and returns.
 

@@ -35,6 +35,9 @@ class Variable(Tensor):
                  constraint=None, validate_shape=True, **unused):
         if initial_value is None:
             raise ValueError("Variable: initial_value must be given")
+        tracer = registry.current_tracer()
+        if tracer is not None:  # created while tracing: the initial value is computed eagerly
+            initial_value = tracer.lift_variable_value(initial_value, name)
         if callable(initial_value):
             initial_value = initial_value()
         if isinstance(initial_value, Tensor):
@@ -71,6 +74,8 @@ class Variable(Tensor):
 
     def value(self):
         """The current value as a ``Tensor``."""
+        if registry._tracers:
+            return registry._tracers[-1].read_variable(self)
         return Tensor(self._value)
 
     read_value = value
@@ -105,6 +110,9 @@ class Variable(Tensor):
             tracer, "assign") else value
         if tracer is not None:
             return tracer.assign(self, value, kind)
+        graph = getattr(value, "_graph", None)
+        if graph is not None:  # a symbolic value outside a trace: an assign node in its graph
+            return graph.assign(self, value, kind)
         # A new array, never an in-place write: tapes may still hold the old value.
         if kind == "assign":
             self._value = value._value.copy()
