@@ -83,3 +83,17 @@ def test_optimizer_race_and_mlp(tmp_path):
         assert losses[-1] < losses[0], name
     if HAVE_MPL:
         assert (tmp_path / "optimizers.png").stat().st_size > 10_000
+
+
+def test_graph_topic(tmp_path):
+    from neuroflow.teach import graph
+
+    lines, echo = _lines()
+    result = graph.run(out_dir=str(tmp_path), echo=echo)
+    ops = sorted(node.op.name for node in result["graph"].nodes)
+    assert ops == ["add", "multiply", "placeholder", "read_variable", "read_variable"]
+    assert any("2.7, 1.9, -2.9" in line for line in lines)
+    assert result["losses"][-1] < result["losses"][0] * 0.01
+    if HAVE_MPL:
+        assert (tmp_path / "graph_z.png").stat().st_size > 5_000
+        assert (tmp_path / "graph_step.png").stat().st_size > 10_000
