@@ -1,3 +1,1052 @@
-"""conv ops (being written)."""
+"""Convolution and pooling, as TF's ``tf.nn.conv2d``, ``tf.nn.max_pool2d``, ...
 
-__all__ = []
+Data is channels-last (NHWC, NWC); NCHW/NCW are transposed around the same kernels. 1-D ops run
+the 2-D kernels on a unit-height image, as TF does. Kernels are im2col: a strided window view
+of the padded input (``as_strided``, no copy), one copy into a patch matrix, one BLAS matmul.
+
+A convolution is a family of three registry ops, ``y = conv(x, w)``, ``gx =
+backprop_input(gy, w)`` (a transposed convolution) and ``gw = backprop_filter(x, gy)``. All
+three are bilinear and each one's gradient is written with the other two, so derivatives of
+any order work. Pooling gradients are registry ops as well: max pooling routes the gradient to
+the first maximum of each window (as TF), average pooling spreads it over the valid elements.
+
+SAME padding is TF's: ``pad_total = max((ceil(n / s) - 1) * s + (k - 1) * d + 1 - n, 0)``,
+``pad_before = pad_total // 2`` (an odd element goes after).
+"""
+
+import functools
+
+import numpy as np
+
+from ...backend.errors import InvalidArgumentError
+from ..registry import bind, defop
+from ..shape import TensorShape
+from ._base import floating, pair, tensor
+from .shape import transpose
+
+__all__ = [
+    "atrous_conv2d",
+    "avg_pool",
+    "avg_pool1d",
+    "avg_pool2d",
+    "conv1d",
+    "conv1d_transpose",
+    "conv2d",
+    "conv2d_transpose",
+    "conv_transpose",
+    "convolution",
+    "depthwise_conv2d",
+    "depthwise_conv2d_backprop_filter",
+    "depthwise_conv2d_backprop_input",
+    "max_pool",
+    "max_pool1d",
+    "max_pool2d",
+    "pool",
+    "separable_conv2d",
+]
+
+
+# -- geometry (plain Python, cached per shape) -------------------------------------------------
+@functools.lru_cache(maxsize=4096)
+def _geometry(sizes, ksize, strides, dilations, padding):
+    """Per spatial axis ``(pad_before, pad_after, out_size)``; sizes may be None (unknown)."""
+    geo = []
+    for axis, (n, k, s, d) in enumerate(zip(sizes, ksize, strides, dilations)):
+        if padding == "VALID":
+            before = after = 0
+        elif padding != "SAME":
+            before, after = padding[axis]
+        elif n is None or k is None:
+            before = after = None
+        if n is None or k is None:
+            geo.append((before, after, None))
+            continue
+        eff = (k - 1) * d + 1
+        if padding == "SAME":
+            total = max((-(-n // s) - 1) * s + eff - n, 0)
+            before, after = total // 2, total - total // 2
+        room = n + before + after - eff + s
+        if room < 0:
+            raise ValueError(f"the output size would be negative: input size {n}, effective "
+                             f"filter size {eff}, stride {s}, padding ({before}, {after})")
+        geo.append((before, after, room // s))
+    return tuple(geo)
+
+
+def _pad(xp, x, geo, value=0):
+    (top, bottom, _), (left, right, _) = geo
+    if not (top or bottom or left or right):
+        return x
+    n, h, w, c = x.shape
+    out = xp.full((n, h + top + bottom, w + left + right, c), value, dtype=x.dtype)
+    out[:, top:top + h, left:left + w] = x
+    return out
+
+
+def _windows(xp, x, ksize, geo, strides, dilations):
+    """View ``(N, Ho, Wo, kh, kw, C)`` of the padded ``x``: every window, no copy."""
+    sn, sh, sw, sc = x.strides
+    shape = (x.shape[0], geo[0][2], geo[1][2], ksize[0], ksize[1], x.shape[3])
+    steps = (sn, sh * strides[0], sw * strides[1], sh * dilations[0], sw * dilations[1], sc)
+    return xp.lib.stride_tricks.as_strided(x, shape, steps)
+
+
+def _patches(xp, x, ksize, geo, strides, dilations):
+    """The im2col matrix ``(N * Ho * Wo, kh * kw * C)`` of the padded ``x``: one copy.
+
+    With one channel it is gathered tap-major and returned transposed, so that the copy moves
+    runs of neighbouring pixels instead of single floats (twice as fast).
+    """
+    n, c = x.shape[0], x.shape[3]
+    m, k = n * geo[0][2] * geo[1][2], ksize[0] * ksize[1] * c
+    if c != 1:
+        return _windows(xp, x, ksize, geo, strides, dilations).reshape(m, k)
+    sn, sh, sw, _ = x.strides
+    shape = (ksize[0], ksize[1], n, geo[0][2], geo[1][2])
+    steps = (sh * dilations[0], sw * dilations[1], sn, sh * strides[0], sw * strides[1])
+    return xp.lib.stride_tricks.as_strided(x, shape, steps).reshape(k, m).T
+
+
+def _tap(x, i, j, geo, strides, dilations):
+    """View ``(N, Ho, Wo, C)``: the element at kernel position ``(i, j)`` of every window."""
+    r, c = i * dilations[0], j * dilations[1]
+    return x[:, r:r + (geo[0][2] - 1) * strides[0] + 1:strides[0],
+             c:c + (geo[1][2] - 1) * strides[1] + 1:strides[1]]
+
+
+def _taps(ksize):
+    return [(i, j) for i in range(ksize[0]) for j in range(ksize[1])]
+
+
+def _crop(x, geo, size):
+    (top, _, _), (left, _, _) = geo
+    return x[:, top:top + size[0], left:left + size[1]]
+
+
+def _padded_zeros(xp, shape, geo, dtype):
+    n, h, w, c = shape
+    return xp.zeros((n, h + geo[0][0] + geo[0][1], w + geo[1][0] + geo[1][1], c), dtype=dtype)
+
+
+def _full_shape(static, like, ref):
+    """The run-time shape: ``ref``'s if given, else ``static`` with the batch of ``like``."""
+    if ref:
+        return tuple(ref[0].shape)
+    return (like.shape[0],) + tuple(static[1:])
+
+
+def _check_out(op_name, gy, geo):
+    if tuple(gy.shape[1:3]) != (geo[0][2], geo[1][2]):
+        raise ValueError(f"{op_name}: the gradient has spatial shape {tuple(gy.shape[1:3])}, "
+                         f"the input shape gives {(geo[0][2], geo[1][2])}")
+
+
+# -- conv2d kernels (NHWC; rank-3 NWC arrays get a unit height) --------------------------------
+def _conv_forward(xp, x, w, strides, dilations, padding):
+    flat = x.ndim == 3
+    if flat:
+        x, w = x[:, None], w[None]
+    kh, kw, c, o = w.shape
+    geo = _geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
+    cols = _patches(xp, _pad(xp, x, geo), (kh, kw), geo, strides, dilations)
+    y = xp.matmul(cols, w.reshape(kh * kw * c, o)).reshape(x.shape[0], geo[0][2], geo[1][2], o)
+    return y[:, 0] if flat else y
+
+
+def _conv_input_forward(xp, gy, w, *ref, input_shape, strides, dilations, padding):
+    shape = _full_shape(input_shape, gy, ref)
+    flat = len(shape) == 3
+    if flat:
+        gy, w, shape = gy[:, None], w[None], (shape[0], 1) + shape[1:]
+    kh, kw, c, o = w.shape
+    geo = _geometry(shape[1:3], (kh, kw), strides, dilations, padding)
+    _check_out("conv2d_backprop_input", gy, geo)
+    gy2 = gy.reshape(-1, o)
+    if kh == kw == 1 and strides == (1, 1) and not (geo[0][0] or geo[1][0]):
+        gx = xp.matmul(gy2, w.reshape(c, o).T).reshape(shape)
+    else:
+        # A contiguous (M, C) block per tap scatters faster than the (M, kh * kw * C) patch
+        # matrix. With one channel: (kh * kw, M) in one product, added as runs of pixels.
+        gx = _padded_zeros(xp, shape, geo, gy.dtype)
+        if c == 1:
+            cols = xp.matmul(w.reshape(kh * kw, o), gy2.T)
+            target, block = gx[..., 0], gy.shape[:3]
+        else:
+            w_taps = xp.ascontiguousarray(w.reshape(kh * kw, c, o).transpose(0, 2, 1))
+            cols = xp.matmul(gy2[None], w_taps)
+            target, block = gx, gy.shape[:3] + (c,)
+        for t, (i, j) in enumerate(_taps((kh, kw))):
+            _tap(target, i, j, geo, strides, dilations)[...] += cols[t].reshape(block)
+        gx = _crop(gx, geo, shape[1:3])
+    return gx[:, 0] if flat else gx
+
+
+def _conv_filter_forward(xp, x, gy, *ref, filter_shape, strides, dilations, padding):
+    shape = tuple(ref[0].shape) if ref else filter_shape
+    flat = len(shape) == 3
+    if flat:
+        x, gy, shape = x[:, None], gy[:, None], (1,) + shape
+    kh, kw, _, o = shape
+    geo = _geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
+    _check_out("conv2d_backprop_filter", gy, geo)
+    cols = _patches(xp, _pad(xp, x, geo), (kh, kw), geo, strides, dilations)
+    gw = xp.matmul(cols.T, gy.reshape(-1, o)).reshape(shape)
+    return gw[0] if flat else gw
+
+
+# -- depthwise kernels: filter (kh, kw, C, M), output channel c * M + m ------------------------
+# einsum over the window view does one pass per multiplier (tap loops are memory-bound).
+def _depthwise_forward(xp, x, w, strides, dilations, padding):
+    flat = x.ndim == 3
+    if flat:
+        x, w = x[:, None], w[None]
+    kh, kw, c, m = w.shape
+    geo = _geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
+    windows = _windows(xp, _pad(xp, x, geo), (kh, kw), geo, strides, dilations)
+    y = xp.stack([xp.einsum("nhwijc,ijc->nhwc", windows, w[..., k]) for k in range(m)], -1)
+    y = y.reshape(y.shape[:3] + (c * m,))
+    return y[:, 0] if flat else y
+
+
+def _depthwise_input_forward(xp, gy, w, *ref, input_shape, strides, dilations, padding):
+    shape = _full_shape(input_shape, gy, ref)
+    flat = len(shape) == 3
+    if flat:
+        gy, w, shape = gy[:, None], w[None], (shape[0], 1) + shape[1:]
+    kh, kw, c, m = w.shape
+    geo = _geometry(shape[1:3], (kh, kw), strides, dilations, padding)
+    _check_out("depthwise_conv2d_native_backprop_input", gy, geo)
+    # With stride 1 the input gradient is a correlation of the fully padded gradient with the
+    # flipped filter; otherwise gradients are scattered tap by tap.
+    full = [((k - 1) * d - g[0], (k - 1) * d - g[1]) for k, d, g in zip((kh, kw), dilations, geo)]
+    if strides == (1, 1) and min(min(p) for p in full) >= 0:
+        gy = _pad(xp, gy, ((*full[0], None), (*full[1], None)))
+        out = ((0, 0, shape[1]), (0, 0, shape[2]))
+        gx = sum(xp.einsum("nhwijc,ijc->nhwc",
+                           _windows(xp, gy[..., k::m], (kh, kw), out, strides, dilations),
+                           w[::-1, ::-1, :, k]) for k in range(m))
+    else:
+        gy = gy.reshape(gy.shape[:3] + (c, m))
+        gx = _padded_zeros(xp, shape, geo, gy.dtype)
+        for i, j in _taps((kh, kw)):
+            _tap(gx, i, j, geo, strides, dilations)[...] += xp.einsum("nhwcm,cm->nhwc", gy,
+                                                                       w[i, j])
+        gx = _crop(gx, geo, shape[1:3])
+    return gx[:, 0] if flat else gx
+
+
+def _depthwise_filter_forward(xp, x, gy, *ref, filter_shape, strides, dilations, padding):
+    shape = tuple(ref[0].shape) if ref else filter_shape
+    flat = len(shape) == 3
+    if flat:
+        x, gy, shape = x[:, None], gy[:, None], (1,) + shape
+    kh, kw, c, m = shape
+    geo = _geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
+    _check_out("depthwise_conv2d_native_backprop_filter", gy, geo)
+    windows = _windows(xp, _pad(xp, x, geo), (kh, kw), geo, strides, dilations)
+    gw = xp.empty((kh, kw, c, m), dtype=gy.dtype)
+    for k in range(m):
+        gw[..., k] = xp.einsum("nhwijc,nhwc->ijc", windows, gy[..., k::m])
+    return gw[0] if flat else gw
+
+
+# -- shape rules ------------------------------------------------------------------------------
+def _spatial(shape):
+    """Spatial dims of an input shape as the 2-D kernels see them (NWC gets a unit height)."""
+    return (1, shape[1]) if len(shape) == 3 else tuple(shape[1:3])
+
+
+def _kernel(shape):
+    """Spatial dims of a filter shape, ``(k, in, out)`` giving ``(1, k)``."""
+    return (1, shape[0]) if len(shape) == 3 else tuple(shape[:2])
+
+
+def _conv_rule(name, depthwise):
+    def rule(x, w, strides, dilations, padding):
+        if len(x) not in (3, 4) or len(w) != len(x):
+            raise ValueError(f"{name}: input and filters must both be rank 4 (NHWC; rank 3 "
+                             f"for 1-D), got input {tuple(x)} and filters {tuple(w)}")
+        if x[-1] is not None and w[-2] is not None and x[-1] != w[-2]:
+            raise ValueError(f"{name}: input has {x[-1]} channels but filters {tuple(w)} "
+                             f"expect {w[-2]} (input {tuple(x)})")
+        try:
+            geo = _geometry(_spatial(x), _kernel(w), strides, dilations, padding)
+        except ValueError as error:
+            raise ValueError(f"{name}: {error} (input {tuple(x)}, filters {tuple(w)})") from None
+        out = w[-1] if not depthwise else (
+            None if None in (w[-2], w[-1]) else w[-2] * w[-1])
+        return TensorShape((x[0],) + tuple(g[2] for g in geo)[-(len(x) - 2):] + (out,))
+    return rule
+
+
+def _input_rule(name):
+    def rule(gy, w, *ref, input_shape, **attrs):
+        shape = TensorShape((gy[0],) + tuple(input_shape[1:]))
+        if ref:
+            shape = shape.merge_with(ref[0])
+        if len(gy) != len(shape) or len(w) != len(shape):
+            raise ValueError(f"{name}: expected rank {len(shape)} gradient and filters, got "
+                             f"{tuple(gy)} and {tuple(w)}")
+        return shape
+    return rule
+
+
+def _filter_rule(name):
+    def rule(x, gy, *ref, filter_shape, **attrs):
+        shape = TensorShape(filter_shape)
+        if ref:
+            shape = shape.merge_with(ref[0])
+        if len(x) != len(shape) or len(gy) != len(shape):
+            raise ValueError(f"{name}: expected rank {len(shape)} input and gradient, got "
+                             f"{tuple(x)} and {tuple(gy)}")
+        return shape
+    return rule
+
+
+# -- the bilinear families ----------------------------------------------------------------------
+class _Family:
+    """``y = apply(x, w)`` and its two adjoints, each op's gradient written with the others."""
+
+    def __init__(self, name, forward, input_forward, filter_forward, depthwise=False):
+        self.apply = defop(name, forward, grad=self._grad, shape=_conv_rule(name, depthwise))
+        self.input = defop(name + "_backprop_input", input_forward, grad=self._input_grad,
+                           shape=_input_rule(name + "_backprop_input"))
+        self.filter = defop(name + "_backprop_filter", filter_forward, grad=self._filter_grad,
+                            shape=_filter_rule(name + "_backprop_filter"))
+
+    def input_grad(self, gy, w, like, attrs):
+        """d(<gy, apply(x, w)>)/dx for an ``x`` shaped like the tensor ``like``."""
+        shape = tuple(like.shape)
+        refs = (like,) if None in shape[1:] else ()
+        return bind(self.input, (gy, w) + refs, dict(attrs, input_shape=shape))
+
+    def filter_grad(self, x, gy, like, attrs):
+        """d(<gy, apply(x, w)>)/dw for a ``w`` shaped like the tensor ``like``."""
+        shape = tuple(like.shape)
+        refs = (like,) if None in shape else ()
+        return bind(self.filter, (x, gy) + refs, dict(attrs, filter_shape=shape))
+
+    def _grad(self, gy, y, x, w, **attrs):
+        return self.input_grad(gy, w, x, attrs), self.filter_grad(x, gy, w, attrs)
+
+    def _input_grad(self, gz, z, gy, w, *ref, input_shape, **attrs):
+        return (bind(self.apply, (gz, w), attrs),
+                self.filter_grad(gz, gy, w, attrs)) + (None,) * len(ref)
+
+    def _filter_grad(self, gz, z, x, gy, *ref, filter_shape, **attrs):
+        return (self.input_grad(gy, gz, x, attrs),
+                bind(self.apply, (x, gz), attrs)) + (None,) * len(ref)
+
+
+_CONV = _Family("conv2d", _conv_forward, _conv_input_forward, _conv_filter_forward)
+_DEPTHWISE = _Family("depthwise_conv2d_native", _depthwise_forward, _depthwise_input_forward,
+                     _depthwise_filter_forward, depthwise=True)
+
+
+# -- pooling kernels ------------------------------------------------------------------------------
+_ONES = (1, 1)
+
+
+def _pool_setup(x, ksize, strides, padding):
+    flat = x.ndim == 3
+    if flat:
+        x = x[:, None]
+    geo = _geometry(x.shape[1:3], ksize, strides, _ONES, padding)
+    return flat, geo, x
+
+
+def _lowest(dtype):
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+def _reduce_windows(xp, x, ksize, strides, geo, combine):
+    """Combines (max or add) each window of the padded ``x``: along rows, then along columns.
+
+    Separable, so a kh x kw window costs kh + kw passes instead of kh * kw.
+    """
+    if ksize == (1, 1):
+        return _tap(x, 0, 0, geo, strides, _ONES).copy()
+    for axis, (k, s, (_, _, out)) in enumerate(zip(ksize, strides, geo), 1):
+        def part(i, x=x, axis=axis, s=s, out=out):
+            index = [slice(None)] * 4
+            index[axis] = slice(i, i + (out - 1) * s + 1, s)
+            return x[tuple(index)]
+        if k == 1:
+            x = part(0)
+            continue
+        x = combine(part(0), part(1))
+        for i in range(2, k):
+            combine(x, part(i), out=x)
+    return x
+
+
+def _tiled(ksize, strides, geo):
+    """True when the windows tile the input: no overlap, no gaps between them, no padding."""
+    return ksize == strides and not any(g[0] or g[1] for g in geo)
+
+
+def _untile(xp, g, shape):
+    """``(N, Ho, kh, Wo, kw, C)`` per-window blocks back into an input-shaped gradient."""
+    n, ho, kh, wo, kw, c = g.shape
+    g = g.reshape(n, ho * kh, wo * kw, c)
+    if g.shape == tuple(shape):
+        return g
+    gx = xp.zeros(shape, dtype=g.dtype)
+    gx[:, :ho * kh, :wo * kw] = g
+    return gx
+
+
+def _max_pool_forward(xp, x, ksize, strides, padding):
+    flat, geo, x = _pool_setup(x, ksize, strides, padding)
+    y = _reduce_windows(xp, _pad(xp, x, geo, _lowest(x.dtype)), ksize, strides, geo, xp.maximum)
+    return y[:, 0] if flat else y
+
+
+def _first_max(xp, x, y, ksize, strides, geo):
+    """Per tap ``(i, j)``, where it holds its window's first maximum (row-major), as TF routes.
+
+    Masks multiply the gradient: NumPy's masked ``where``/``copyto`` are several times slower.
+    """
+    taken = None
+    for i, j in _taps(ksize):
+        hit = _tap(x, i, j, geo, strides, _ONES) == y
+        if taken is None:
+            taken = hit
+        else:
+            xp.logical_and(hit, xp.logical_not(taken), out=hit)
+            taken = taken | hit
+        yield i, j, hit
+
+
+def _overlapping(ksize, strides):
+    return ksize[0] > strides[0] or ksize[1] > strides[1]
+
+
+def _tiled_max_grad(xp, x, y, gy, ksize):
+    """Max-pool gradient when the windows tile ``x``: one comparison of all blocks at once."""
+    (kh, kw), (n, ho, wo, c) = ksize, y.shape
+    blocks = x[:, :ho * kh, :wo * kw].reshape(n, ho, kh, wo, kw, c)
+    hit = blocks == y[:, :, None, :, None]
+    if int(xp.count_nonzero(hit)) != y.size:
+        # Ties (a ReLU before the pool makes many all-zero windows): keep each first hit.
+        taken = hit[:, :, 0, :, 0].copy()
+        for i, j in _taps(ksize)[1:]:
+            later = hit[:, :, i, :, j]
+            xp.logical_and(later, xp.logical_not(taken), out=later)
+            xp.logical_or(taken, later, out=taken)
+    return _untile(xp, hit * gy[:, :, None, :, None], x.shape)
+
+
+def _max_pool_grad_forward(xp, x, y, gy, ksize, strides, padding):
+    flat, geo, x = _pool_setup(x, ksize, strides, padding)
+    if flat:
+        y, gy = y[:, None], gy[:, None]
+    if _tiled(ksize, strides, geo):
+        gx = _tiled_max_grad(xp, x, y, gy, ksize)
+    else:
+        size = x.shape[1:3]
+        x = _pad(xp, x, geo, _lowest(x.dtype))
+        gx = xp.zeros(x.shape, dtype=gy.dtype)
+        add = _overlapping(ksize, strides)
+        for i, j, hit in _first_max(xp, x, y, ksize, strides, geo):
+            view = _tap(gx, i, j, geo, strides, _ONES)
+            if add:
+                view += hit * gy
+            else:
+                xp.multiply(hit, gy, out=view)
+        gx = _crop(gx, geo, size)
+    return gx[:, 0] if flat else gx
+
+
+def _max_pool_gather_forward(xp, x, y, g, ksize, strides, padding):
+    flat, geo, x = _pool_setup(x, ksize, strides, padding)
+    if flat:
+        y, g = y[:, None], g[:, None]
+    x, g = _pad(xp, x, geo, _lowest(x.dtype)), _pad(xp, g, geo)
+    out = xp.zeros(y.shape, dtype=g.dtype)
+    for i, j, hit in _first_max(xp, x, y, ksize, strides, geo):
+        out += hit * _tap(g, i, j, geo, strides, _ONES)
+    return out[:, 0] if flat else out
+
+
+def _counts(xp, size, geo, ksize, strides, dtype):
+    """How many real (unpadded) elements each window holds, shaped (1, Ho, Wo, 1)."""
+    per_axis = []
+    for n, (before, _, out), k, s in zip(size, geo, ksize, strides):
+        start = np.arange(out) * s - before
+        per_axis.append(np.minimum(start + k, n) - np.maximum(start, 0))
+    return xp.asarray(np.outer(*per_axis)[None, :, :, None].astype(dtype))
+
+
+def _avg_pool_forward(xp, x, ksize, strides, padding):
+    flat, geo, x = _pool_setup(x, ksize, strides, padding)
+    size = x.shape[1:3]
+    y = _reduce_windows(xp, _pad(xp, x, geo), ksize, strides, geo, xp.add)
+    if padding == "SAME":
+        y /= _counts(xp, size, geo, ksize, strides, y.dtype)
+    else:
+        y /= y.dtype.type(ksize[0] * ksize[1])
+    return y[:, 0] if flat else y
+
+
+def _avg_pool_grad_forward(xp, gy, *ref, input_shape, ksize, strides, padding):
+    shape = _full_shape(input_shape, gy, ref)
+    flat = len(shape) == 3
+    if flat:
+        gy, shape = gy[:, None], (shape[0], 1) + shape[1:]
+    geo = _geometry(shape[1:3], ksize, strides, _ONES, padding)
+    _check_out("avg_pool_grad", gy, geo)
+    if padding == "SAME":
+        gy = gy / _counts(xp, shape[1:3], geo, ksize, strides, gy.dtype)
+    else:
+        gy = gy / gy.dtype.type(ksize[0] * ksize[1])
+    if _tiled(ksize, strides, geo):
+        (kh, kw), (n, ho, wo, c) = ksize, gy.shape
+        gx = _untile(xp, xp.broadcast_to(gy[:, :, None, :, None], (n, ho, kh, wo, kw, c)), shape)
+    else:
+        gx = _padded_zeros(xp, shape, geo, gy.dtype)
+        for i, j in _taps(ksize):
+            _tap(gx, i, j, geo, strides, _ONES)[...] += gy
+        gx = _crop(gx, geo, shape[1:3])
+    return gx[:, 0] if flat else gx
+
+
+def _pool_rule(name):
+    def rule(x, *rest, ksize, strides, padding, **attrs):
+        if len(x) not in (3, 4):
+            raise ValueError(f"{name}: input must be rank 4 (NHWC; rank 3 for 1-D), got "
+                             f"{tuple(x)}")
+        try:
+            geo = _geometry(_spatial(x), ksize, strides, _ONES, padding)
+        except ValueError as error:
+            raise ValueError(f"{name}: {error} (input {tuple(x)}, ksize {ksize})") from None
+        return TensorShape((x[0],) + tuple(g[2] for g in geo)[-(len(x) - 2):] + (x[-1],))
+    return rule
+
+
+def _avg_pool_grad(gy, y, x, **attrs):
+    shape = tuple(x.shape)
+    refs = (x,) if None in shape[1:] else ()
+    return (bind(_AVG_POOL_GRAD, (gy,) + refs, dict(attrs, input_shape=shape)),)
+
+
+_MAX_POOL = defop("max_pool", _max_pool_forward,
+                  grad=lambda gy, y, x, **a: (bind(_MAX_POOL_GRAD, (x, y, gy), a),),
+                  shape=_pool_rule("max_pool"))
+# max_pool_grad(x, y, gy) is linear in gy and piecewise constant in x (and y, its function).
+_MAX_POOL_GRAD = defop(
+    "max_pool_grad", _max_pool_grad_forward,
+    grad=lambda gz, z, x, y, gy, **a: (None, None, bind(_MAX_POOL_GATHER, (x, y, gz), a)),
+    shape=lambda x, y, gy, **a: x)
+# Its adjoint: g read at each window's first maximum (TF's MaxPoolGradGrad).
+_MAX_POOL_GATHER = defop(
+    "max_pool_grad_grad", _max_pool_gather_forward,
+    grad=lambda gz, z, x, y, g, **a: (None, None, bind(_MAX_POOL_GRAD, (x, y, gz), a)),
+    shape=_pool_rule("max_pool_grad_grad"))
+
+
+def _avg_pool_grad_grad(gz, z, gy, *ref, input_shape, **attrs):
+    return (bind(_AVG_POOL, (gz,), attrs),) + (None,) * len(ref)
+
+
+def _avg_pool_grad_rule(gy, *ref, input_shape, **attrs):
+    shape = TensorShape((gy[0],) + tuple(input_shape[1:]))
+    return shape.merge_with(ref[0]) if ref else shape
+
+
+_AVG_POOL = defop("avg_pool", _avg_pool_forward, grad=_avg_pool_grad,
+                  shape=_pool_rule("avg_pool"))
+# avg_pool_grad spreads each gradient over its window: linear, its own gradient is avg_pool.
+_AVG_POOL_GRAD = defop("avg_pool_grad", _avg_pool_grad_forward, grad=_avg_pool_grad_grad,
+                       shape=_avg_pool_grad_rule)
+
+
+# -- argument parsing -------------------------------------------------------------------------
+def _channels_first(data_format, spatial, op_name):
+    last, first = ("NWC", "NCW") if spatial == 1 else ("NHWC", "NCHW")
+    if data_format is None or data_format == last:
+        return False
+    if data_format == first:
+        return True
+    raise InvalidArgumentError(f"{op_name}: data_format must be {last!r} or {first!r}, got "
+                               f"{data_format!r}")
+
+
+def _ints(value, spatial, what, op_name, channels_first):
+    """strides/dilations/ksize (int, or 1, spatial or spatial + 2 ints) as a 2-tuple."""
+    if hasattr(value, "numpy"):
+        value = value.numpy().tolist()
+    values = [value] if isinstance(value, (int, np.integer)) else list(value)
+    if len(values) == spatial + 2:
+        outer = (values[0], values[1]) if channels_first else (values[0], values[-1])
+        if tuple(outer) != (1, 1):
+            raise InvalidArgumentError(f"{op_name}: {what} must be 1 in the batch and channel "
+                                       f"dimensions, got {value!r}")
+        values = values[2:] if channels_first else values[1:-1]
+    elif len(values) == 1:
+        values = values * spatial
+    elif len(values) != spatial:
+        raise InvalidArgumentError(f"{op_name}: {what} must be an int or a list of 1, "
+                                   f"{spatial} or {spatial + 2} ints, got {value!r}")
+    values = tuple(int(v) for v in values)
+    if min(values) < 1:
+        raise InvalidArgumentError(f"{op_name}: {what} must be positive, got {value!r}")
+    return (1,) + values if spatial == 1 else values
+
+
+def _padding(padding, spatial, op_name, channels_first, explicit=True):
+    """'SAME', 'VALID', or explicit ((before, after), ...) pairs for the 2 kernel axes."""
+    if isinstance(padding, str) and padding.upper() in ("SAME", "VALID"):
+        return padding.upper()
+    bad = InvalidArgumentError(f"{op_name}: padding must be 'SAME', 'VALID'"
+                               f"{' or a list of [before, after] pairs' if explicit else ''}, "
+                               f"got {padding!r}")
+    if isinstance(padding, str) or not explicit:
+        raise bad
+    try:
+        pairs = [tuple(int(v) for v in p) for p in padding]
+    except TypeError:
+        raise bad from None
+    if len(pairs) == spatial + 2:
+        outer = [pairs[0], pairs[1] if channels_first else pairs[-1]]
+        if any(p != (0, 0) for p in outer):
+            raise bad
+        pairs = pairs[2:] if channels_first else pairs[1:-1]
+    if len(pairs) != spatial or any(len(p) != 2 or min(p) < 0 for p in pairs):
+        raise bad
+    return ((0, 0),) + tuple(pairs) if spatial == 1 else tuple(pairs)
+
+
+def _check(op, op_name, tensors, attrs):
+    """Runs ``op``'s shape rule now, so errors name the public function and the shapes."""
+    try:
+        _rule(op, tuple(t.shape for t in tensors), tuple(sorted(attrs.items())))
+    except ValueError as error:
+        message = str(error)
+        if message.startswith(op.name + ":"):
+            message = op_name + message[len(op.name):]
+        raise InvalidArgumentError(message) from None
+
+
+@functools.lru_cache(maxsize=1024)
+def _rule(op, shapes, attrs):
+    """``op.shape`` memoized: eager loops call it with the same shapes every step."""
+    return op.shape(*shapes, **dict(attrs))
+
+
+def _frozen(value):
+    """Lists (nested) and tensors as tuples, so that argument parsing can be memoized."""
+    if hasattr(value, "numpy"):
+        value = value.numpy().tolist()
+    return tuple(_frozen(v) for v in value) if isinstance(value, (list, tuple)) else value
+
+
+@functools.lru_cache(maxsize=1024)
+def _window_attrs(op_name, spatial, first, strides, padding, dilations, ksize, explicit):
+    attrs = {"strides": _ints(strides, spatial, "strides", op_name, first),
+             "padding": _padding(padding, spatial, op_name, first, explicit)}
+    if ksize is None:
+        attrs["dilations"] = _ints(1 if dilations is None else dilations, spatial,
+                                   "dilations", op_name, first)
+    else:
+        attrs["ksize"] = _ints(ksize, spatial, "ksize", op_name, first)
+    return attrs
+
+
+def _attrs(op_name, spatial, first, strides, padding, dilations=None, ksize=None,
+           explicit=True):
+    """The kernel attrs of the public arguments: strides, padding, and dilations or ksize.
+
+    A fresh dict each call (callers add to it); parsed once per distinct arguments.
+    """
+    args = (op_name, spatial, first, _frozen(strides), _frozen(padding), _frozen(dilations),
+            _frozen(ksize), explicit)
+    try:
+        return dict(_window_attrs(*args))
+    except TypeError:  # something unhashable: parse it uncached, for the proper error
+        return dict(_window_attrs.__wrapped__(*args))
+
+
+def _rank(x, rank, what, op_name, layout):
+    if x.ndim != rank:
+        raise InvalidArgumentError(f"{op_name}: {what} must be rank {rank} ({layout}), got "
+                                   f"shape {tuple(x.shape)}")
+
+
+def _to_last(x, spatial):
+    return transpose(x, (0,) + tuple(range(2, spatial + 2)) + (1,))
+
+
+def _to_first(x, spatial):
+    return transpose(x, (0, spatial + 1) + tuple(range(1, spatial + 1)))
+
+
+def _operands(x, w, op_name, spatial, fmt):
+    x, w = pair(tensor(x), tensor(w), op_name)
+    floating(x, op_name)
+    _rank(x, spatial + 2, "input", op_name, fmt)
+    _rank(w, spatial + 2, "filters", op_name, "spatial dims, in, out")
+    return x, w
+
+
+def _convolve(family, op_name, x, w, strides, padding, data_format, dilations, spatial):
+    first = _channels_first(data_format, spatial, op_name)
+    x, w = _operands(x, w, op_name, spatial, data_format or ("NWC", "NHWC")[spatial - 1])
+    attrs = _attrs(op_name, spatial, first, strides, padding, dilations)
+    if first:
+        x = _to_last(x, spatial)
+    _check(family.apply, op_name, (x, w), attrs)
+    y = bind(family.apply, (x, w), attrs)
+    return _to_first(y, spatial) if first else y
+
+
+# -- public API -------------------------------------------------------------------------------
+def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,
+           name=None):
+    """2-D convolution (cross-correlation, as TF) of a batch of images with ``filters``.
+
+    Args:
+        input: ``(N, H, W, C)`` float tensor (``(N, C, H, W)`` with ``data_format='NCHW'``).
+        filters: ``(kh, kw, C, out)``.
+        strides: int or list of 1, 2 or 4 ints (4: ``[1, sh, sw, 1]``).
+        padding: ``'SAME'``, ``'VALID'`` or explicit ``[[0, 0], [t, b], [l, r], [0, 0]]``.
+        dilations: int or list like ``strides`` (atrous convolution); default 1.
+
+    Returns:
+        ``(N, Ho, Wo, out)``; SAME gives ``Ho = ceil(H / sh)``, VALID
+        ``Ho = ceil((H - kh' + 1) / sh)`` with ``kh' = (kh - 1) * dh + 1``.
+
+    Example:
+        >>> nf.nn.conv2d(nf.ones([1, 5, 5, 1]), nf.ones([3, 3, 1, 2]), 1, "VALID").shape
+        TensorShape([1, 3, 3, 2])
+    """
+    return _convolve(_CONV, "conv2d", input, filters, strides, padding, data_format, dilations, 2)
+
+
+def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None,
+           name=None):
+    """1-D convolution of ``(N, W, C)`` sequences with ``filters`` ``(k, C, out)``.
+
+    Args mirror ``conv2d`` with one spatial axis (``stride`` int or list of 1 or 3 ints).
+
+    Example:
+        >>> nf.nn.conv1d(nf.ones([2, 10, 3]), nf.ones([3, 3, 4]), 2, "SAME").shape
+        TensorShape([2, 5, 4])
+    """
+    return _convolve(_CONV, "conv1d", input, filters, stride, padding, data_format, dilations, 1)
+
+
+def convolution(input, filters, strides=None, padding="VALID", data_format=None,
+                dilations=None, name=None):
+    """Convolution of any supported rank (1-D or 2-D), chosen by ``filters``' rank.
+
+    Example:
+        >>> nf.nn.convolution(nf.ones([1, 4, 4, 1]), nf.ones([2, 2, 1, 1])).shape
+        TensorShape([1, 3, 3, 1])
+    """
+    spatial = tensor(filters).ndim - 2
+    if spatial not in (1, 2):
+        raise InvalidArgumentError(f"convolution: only 1-D and 2-D convolutions are supported, "
+                                   f"got filters of shape {tuple(tensor(filters).shape)}")
+    fn = conv1d if spatial == 1 else conv2d
+    return fn(input, filters, 1 if strides is None else strides, padding, data_format,
+              dilations)
+
+
+def atrous_conv2d(value, filters, rate, padding, name=None):
+    """Dilated (atrous) 2-D convolution: ``conv2d`` with stride 1 and ``dilations=rate``.
+
+    Example:
+        >>> nf.nn.atrous_conv2d(nf.ones([1, 7, 7, 1]), nf.ones([3, 3, 1, 1]), 2, "VALID").shape
+        TensorShape([1, 3, 3, 1])
+    """
+    return conv2d(value, filters, 1, padding, dilations=rate)
+
+
+def _differ(a, b):
+    """True when two dims are both known and unequal."""
+    return a is not None and b is not None and a != b
+
+
+def _output_dims(output_shape):
+    """``output_shape`` as a tuple of ints, None for a dim only known when the graph runs."""
+    dims = []
+    try:
+        if hasattr(output_shape, "numpy"):
+            output_shape = output_shape.numpy().tolist()
+        for d in output_shape:
+            try:
+                d = d.numpy() if hasattr(d, "numpy") else d
+            except TypeError:  # a symbolic batch size, as from nf.shape(x)[0] in a graph
+                d = None
+            dims.append(None if d is None or int(d) < 0 else int(d))
+    except TypeError:
+        return None
+    return tuple(dims)
+
+
+def _transpose_conv(op_name, x, w, output_shape, strides, padding, data_format, dilations,
+                    spatial):
+    first = _channels_first(data_format, spatial, op_name)
+    x, w = _operands(x, w, op_name, spatial, data_format or ("NWC", "NHWC")[spatial - 1])
+    shape = _output_dims(output_shape)
+    if shape is None or len(shape) != spatial + 2 or None in shape[1:]:
+        raise InvalidArgumentError(f"{op_name}: output_shape must list {spatial + 2} dims "
+                                   f"(only the batch may be unknown), got {output_shape!r}")
+    if first:
+        shape = (shape[0],) + shape[2:] + (shape[1],)
+        x = _to_last(x, spatial)
+    if _differ(shape[-1], w.shape[-2]) or _differ(x.shape[-1], w.shape[-1]):
+        raise InvalidArgumentError(
+            f"{op_name}: filters {tuple(w.shape)} must be (spatial dims, output channels, "
+            f"input channels), got input {tuple(x.shape)} and output_shape {output_shape!r}")
+    attrs = dict(_attrs(op_name, spatial, first, strides, padding, dilations), input_shape=shape)
+    try:
+        geo = _geometry(_spatial(shape), _kernel(tuple(w.shape)), attrs["strides"],
+                        attrs["dilations"], attrs["padding"])
+    except ValueError as error:
+        raise InvalidArgumentError(f"{op_name}: {error}") from None
+    want = tuple(g[2] for g in geo)[-spatial:]
+    if any(_differ(a, b) for a, b in zip(x.shape[1:-1], want)):
+        raise InvalidArgumentError(
+            f"{op_name}: input spatial shape {tuple(x.shape[1:-1])} does not match "
+            f"output_shape {output_shape!r}: a convolution of that shape gives {want}")
+    y = bind(_CONV.input, (x, w), attrs)
+    return _to_first(y, spatial) if first else y
+
+
+def conv2d_transpose(input, filters, output_shape, strides, padding="SAME",
+                     data_format="NHWC", dilations=None, name=None):
+    """Transposed 2-D convolution (the gradient of ``conv2d`` with respect to its input).
+
+    Args:
+        input: ``(N, H, W, in)``.
+        filters: ``(kh, kw, out, in)`` (output channels first, as TF).
+        output_shape: ``[N, Ho, Wo, out]``; the batch may be None.
+
+    Example:
+        >>> x = nf.ones([1, 3, 3, 2])
+        >>> nf.nn.conv2d_transpose(x, nf.ones([3, 3, 1, 2]), [1, 6, 6, 1], 2).shape
+        TensorShape([1, 6, 6, 1])
+    """
+    return _transpose_conv("conv2d_transpose", input, filters, output_shape, strides, padding,
+                           data_format, dilations, 2)
+
+
+def conv1d_transpose(input, filters, output_shape, strides, padding="SAME",
+                     data_format="NWC", dilations=None, name=None):
+    """Transposed 1-D convolution; ``filters`` is ``(k, out, in)``, ``output_shape`` 3 dims.
+
+    Example:
+        >>> nf.nn.conv1d_transpose(nf.ones([1, 4, 2]), nf.ones([3, 1, 2]), [1, 8, 1], 2).shape
+        TensorShape([1, 8, 1])
+    """
+    return _transpose_conv("conv1d_transpose", input, filters, output_shape, strides, padding,
+                           data_format, dilations, 1)
+
+
+def conv_transpose(input, filters, output_shape, strides, padding="SAME",
+                   data_format=None, dilations=None, name=None):
+    """``conv1d_transpose`` or ``conv2d_transpose`` by the length of ``output_shape``.
+
+    Example:
+        >>> nf.nn.conv_transpose(nf.ones([1, 4, 2]), nf.ones([3, 1, 2]), [1, 8, 1], 2).shape
+        TensorShape([1, 8, 1])
+    """
+    spatial = len(output_shape.numpy() if hasattr(output_shape, "numpy") else output_shape) - 2
+    if spatial not in (1, 2):
+        raise InvalidArgumentError(f"conv_transpose: only 1-D and 2-D are supported, got "
+                                   f"output_shape {output_shape!r}")
+    return _transpose_conv("conv_transpose", input, filters, output_shape, strides, padding,
+                           data_format, dilations, spatial)
+
+
+def depthwise_conv2d(input, filter, strides, padding, data_format=None,
+                     dilations=None, name=None):
+    """Convolves each input channel with its own ``multiplier`` filters.
+
+    Args:
+        input: ``(N, H, W, C)``.
+        filter: ``(kh, kw, C, multiplier)``.
+        strides: ``[1, s, s, 1]`` as TF (an int or 2 ints also accepted).
+
+    Returns:
+        ``(N, Ho, Wo, C * multiplier)``, channel ``c * multiplier + m``.
+
+    Example:
+        >>> nf.nn.depthwise_conv2d(nf.ones([1, 4, 4, 3]), nf.ones([3, 3, 3, 2]), [1, 1, 1, 1],
+        ...                        "SAME").shape
+        TensorShape([1, 4, 4, 6])
+    """
+    return _convolve(_DEPTHWISE, "depthwise_conv2d", input, filter, strides, padding,
+                     data_format, dilations, 2)
+
+
+def _depthwise_backprop(op, op_name, tensors, sizes, strides, padding, data_format,
+                        dilations):
+    if _channels_first(data_format, 2, op_name):
+        raise InvalidArgumentError(f"{op_name}: only data_format='NHWC' is supported")
+    a, b = pair(tensor(tensors[0]), tensor(tensors[1]), op_name)
+    floating(a, op_name)
+    if hasattr(sizes, "numpy"):
+        sizes = sizes.numpy().tolist()
+    attrs = _attrs(op_name, 2, False, strides, padding, dilations)
+    key = "input_shape" if op is _DEPTHWISE.input else "filter_shape"
+    attrs[key] = tuple(int(d) for d in sizes)
+    _check(op, op_name, (a, b), attrs)
+    return bind(op, (a, b), attrs)
+
+
+def depthwise_conv2d_backprop_input(input_sizes, filter, out_backprop, strides,
+                                    padding, data_format="NHWC", dilations=None, name=None):
+    """Gradient of ``depthwise_conv2d`` with respect to an input of shape ``input_sizes``.
+
+    Example:
+        >>> nf.nn.depthwise_conv2d_backprop_input([1, 4, 4, 2], nf.ones([3, 3, 2, 1]),
+        ...                                      nf.ones([1, 4, 4, 2]), 1, "SAME").shape
+        TensorShape([1, 4, 4, 2])
+    """
+    return _depthwise_backprop(_DEPTHWISE.input, "depthwise_conv2d_backprop_input",
+                               (out_backprop, filter), input_sizes, strides, padding,
+                               data_format, dilations)
+
+
+def depthwise_conv2d_backprop_filter(input, filter_sizes, out_backprop, strides,
+                                     padding, data_format="NHWC", dilations=None, name=None):
+    """Gradient of ``depthwise_conv2d`` with respect to a filter of shape ``filter_sizes``.
+
+    Example:
+        >>> nf.nn.depthwise_conv2d_backprop_filter(nf.ones([1, 4, 4, 2]), [3, 3, 2, 1],
+        ...                                       nf.ones([1, 4, 4, 2]), 1, "SAME").shape
+        TensorShape([3, 3, 2, 1])
+    """
+    return _depthwise_backprop(_DEPTHWISE.filter, "depthwise_conv2d_backprop_filter",
+                               (input, out_backprop), filter_sizes, strides, padding,
+                               data_format, dilations)
+
+
+def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding,
+                     data_format=None, dilations=None, name=None):
+    """Depthwise convolution followed by a 1x1 convolution mixing the channels.
+
+    Args:
+        depthwise_filter: ``(kh, kw, C, multiplier)``.
+        pointwise_filter: ``(1, 1, C * multiplier, out)``.
+
+    Example:
+        >>> nf.nn.separable_conv2d(nf.ones([1, 4, 4, 3]), nf.ones([3, 3, 3, 2]),
+        ...                        nf.ones([1, 1, 6, 5]), [1, 1, 1, 1], "VALID").shape
+        TensorShape([1, 2, 2, 5])
+    """
+    y = depthwise_conv2d(input, depthwise_filter, strides, padding, data_format, dilations)
+    return conv2d(y, pointwise_filter, 1, "VALID", data_format or "NHWC")
+
+
+def _pool(op, op_name, x, ksize, strides, padding, data_format, spatial, explicit):
+    first = _channels_first(data_format, spatial, op_name)
+    x = tensor(x)
+    if op is _AVG_POOL:
+        floating(x, op_name)
+    _rank(x, spatial + 2, "input", op_name, data_format or ("NWC", "NHWC")[spatial - 1])
+    attrs = _attrs(op_name, spatial, first, strides, padding, ksize=ksize, explicit=explicit)
+    if first:
+        x = _to_last(x, spatial)
+    _check(op, op_name, (x,), attrs)
+    y = bind(op, (x,), attrs)
+    return _to_first(y, spatial) if first else y
+
+
+def _spatial_of(x, op_name):
+    rank = tensor(x).ndim
+    if rank not in (3, 4):
+        raise InvalidArgumentError(f"{op_name}: input must be rank 3 (NWC) or 4 (NHWC), got "
+                                   f"shape {tuple(tensor(x).shape)}")
+    return rank - 2
+
+
+def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
+    """Maximum over ``ksize`` windows of ``(N, H, W, C)``; SAME pads with -inf.
+
+    The gradient goes to the first maximum of each window (row-major), as in TF.
+
+    Example:
+        >>> nf.nn.max_pool2d(nf.ones([1, 4, 4, 1]), 2, 2, "VALID").shape
+        TensorShape([1, 2, 2, 1])
+    """
+    return _pool(_MAX_POOL, "max_pool2d", input, ksize, strides, padding, data_format, 2, True)
+
+
+def max_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
+    """Maximum over ``ksize`` windows of ``(N, W, C)`` sequences.
+
+    Example:
+        >>> nf.nn.max_pool1d(nf.ones([1, 6, 2]), 2, 2, "VALID").shape
+        TensorShape([1, 3, 2])
+    """
+    return _pool(_MAX_POOL, "max_pool1d", input, ksize, strides, padding, data_format, 1, True)
+
+
+def max_pool(input, ksize, strides, padding, data_format=None, name=None):
+    """``max_pool1d`` or ``max_pool2d`` by the rank of ``input`` (3 or 4).
+
+    Example:
+        >>> nf.nn.max_pool(nf.ones([1, 4, 4, 1]), 2, 2, "SAME").shape
+        TensorShape([1, 2, 2, 1])
+    """
+    spatial = _spatial_of(input, "max_pool")
+    return _pool(_MAX_POOL, "max_pool", input, ksize, strides, padding, data_format, spatial,
+                 True)
+
+
+def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
+    """Mean over ``ksize`` windows of ``(N, H, W, C)``; with SAME only real elements count.
+
+    Example:
+        >>> nf.nn.avg_pool2d(nf.ones([1, 3, 3, 1]), 2, 2, "SAME").numpy().ravel().tolist()
+        [1.0, 1.0, 1.0, 1.0]
+    """
+    return _pool(_AVG_POOL, "avg_pool2d", input, ksize, strides, padding, data_format, 2, False)
+
+
+def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
+    """Mean over ``ksize`` windows of ``(N, W, C)`` sequences.
+
+    Example:
+        >>> nf.nn.avg_pool1d(nf.ones([1, 6, 2]), 3, 3, "VALID").shape
+        TensorShape([1, 2, 2])
+    """
+    return _pool(_AVG_POOL, "avg_pool1d", input, ksize, strides, padding, data_format, 1, False)
+
+
+def avg_pool(input, ksize, strides, padding, data_format=None, name=None):
+    """``avg_pool1d`` or ``avg_pool2d`` by the rank of ``input`` (3 or 4).
+
+    Example:
+        >>> nf.nn.avg_pool(nf.ones([1, 4, 2]), 2, 2, "VALID").shape
+        TensorShape([1, 2, 2])
+    """
+    spatial = _spatial_of(input, "avg_pool")
+    return _pool(_AVG_POOL, "avg_pool", input, ksize, strides, padding, data_format, spatial,
+                 False)
+
+
+def pool(input, window_shape, pooling_type, strides=None, padding="VALID",
+         data_format=None, dilations=None, name=None):
+    """``'MAX'`` or ``'AVG'`` pooling of a rank 3 or 4 input over ``window_shape`` windows.
+
+    Example:
+        >>> nf.nn.pool(nf.ones([1, 4, 4, 1]), [2, 2], "AVG", strides=[2, 2]).shape
+        TensorShape([1, 2, 2, 1])
+    """
+    kinds = {"MAX": (_MAX_POOL, True), "AVG": (_AVG_POOL, False)}
+    if pooling_type not in kinds:
+        raise InvalidArgumentError(f"pool: pooling_type must be 'MAX' or 'AVG', got "
+                                   f"{pooling_type!r}")
+    spatial = _spatial_of(input, "pool")
+    if dilations is not None and set(_ints(dilations, spatial, "dilations", "pool",
+                                           False)) != {1}:
+        raise InvalidArgumentError(f"pool: dilations other than 1 are not supported, got "
+                                   f"{dilations!r}")
+    op, explicit = kinds[pooling_type]
+    return _pool(op, "pool", input, window_shape, 1 if strides is None else strides, padding,
+                 data_format, spatial, explicit)
