@@ -391,6 +391,7 @@ def test_shape_rules_accept_unknown_dims():
     assert _rule("concat", (None, 4), (None, 2), axis=1) == (None, 6)
     assert _rule("concat", (None, 4), (3, 4), axis=0) == (None, 4)
     assert _rule("concat", (None, 4), (3, None), axis=0) == (None, 4)
+    nf.split(nf.zeros([2, 6]), 2, axis=1)  # split ops are made per number of parts, on use
     assert _rule("split_2", (None, 6), axis=1, sizes=None, n=2) == ((None, 3), (None, 3))
     assert _rule("split_2", (None, 6), axis=0, sizes=None, n=2) == ((None, 6), (None, 6))
     assert _rule("split_2", (None, 6), axis=1, sizes=(2, -1), n=2) == ((None, 2), (None, 4))
