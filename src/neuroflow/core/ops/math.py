@@ -146,8 +146,10 @@ minimum = _binary(
 
 
 def _divide_no_nan_kernel(xp, x, y):
-    safe = xp.where(y == 0, xp.ones_like(y), y)
-    return xp.where(y == 0, xp.zeros_like(x * y), x / safe)
+    if not x.ndim and not y.ndim:  # the scalar case (metric results) is the hot one
+        return (x / y) if y else (x * y) * 0
+    out = xp.zeros(xp.broadcast_shapes(x.shape, y.shape), dtype=x.dtype)
+    return xp.divide(x, y, out=out, where=y != 0)
 
 
 divide_no_nan = _binary(

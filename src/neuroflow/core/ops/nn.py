@@ -247,22 +247,28 @@ def log_sigmoid(x, name=None):
 
 
 # -- softmax ------------------------------------------------------------------------------
+# ndarray methods and in-place ufuncs: these run every training step on small arrays, where
+# NumPy's function wrappers (np.max, np.sum) cost more than the arithmetic.
 def _shifted(xp, x, axis):
-    return x - xp.max(x, axis=axis, keepdims=True)
+    return x - x.max(axis=axis, keepdims=True)
 
 
 def _softmax_forward(xp, x, axis):
     if x.size == 0:
         return xp.zeros_like(x)
-    e = xp.exp(_shifted(xp, x, axis))
-    return e / xp.sum(e, axis=axis, keepdims=True)
+    e = _shifted(xp, x, axis)
+    xp.exp(e, out=e)
+    e /= e.sum(axis=axis, keepdims=True)
+    return e
 
 
 def _log_softmax_forward(xp, x, axis):
     if x.size == 0:
         return xp.zeros_like(x)
     z = _shifted(xp, x, axis)
-    return z - xp.log(xp.sum(xp.exp(z), axis=axis, keepdims=True))
+    lse = xp.exp(z).sum(axis=axis, keepdims=True)
+    z -= xp.log(lse, out=lse)
+    return z
 
 
 _SOFTMAX = defop("softmax", _softmax_forward, shape=same_shape,
@@ -384,19 +390,24 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
 
 
 def _check_labels(xp, labels, classes):
-    if labels.size and (int(labels.min()) < 0 or int(labels.max()) >= classes):
-        bad = int(labels.min()) if int(labels.min()) < 0 else int(labels.max())
+    low, high = (int(labels.min()), int(labels.max())) if labels.size else (0, 0)
+    if low < 0 or high >= classes:
+        bad = low if low < 0 else high
         raise InvalidArgumentError(
             f"sparse_softmax_cross_entropy_with_logits: received a label value of {bad} which "
             f"is outside the valid range of [0, {classes})")
 
 
 def _sparse_ce_forward(xp, labels, logits):
-    _check_labels(xp, labels, logits.shape[-1])
+    classes = logits.shape[-1]
+    _check_labels(xp, labels, classes)
     if logits.size == 0:
         return xp.zeros(logits.shape[:-1], logits.dtype)
-    log_p = _log_softmax_forward(xp, logits, logits.ndim - 1)
-    return -xp.take_along_axis(log_p, labels[..., None].astype(np.intp), axis=-1)[..., 0]
+    z = _shifted(xp, logits, -1).reshape(-1, classes)
+    lse = xp.log(xp.exp(z).sum(axis=1))
+    picked = z[xp.arange(z.shape[0]), labels.reshape(-1)]
+    lse -= picked   # -log softmax at the label = logsumexp(z) - z[label]
+    return lse.reshape(labels.shape)
 
 
 def _one_hot_like_forward(xp, labels, logits):

@@ -355,8 +355,8 @@ def count_nonzero(input, axis=None, keepdims=None, dtype="int64", name=None):  #
 
 # -- argmax / argmin ---------------------------------------------------------------------------
 def _arg_forward(xp, x, axis, output_type, kind):
-    out = (xp.argmax if kind == "argmax" else xp.argmin)(x, axis=axis)
-    return xp.asarray(out).astype(output_type._np)
+    out = x.argmax(axis=axis) if kind == "argmax" else x.argmin(axis=axis)
+    return xp.asarray(out).astype(output_type._np, copy=False)
 
 
 def _arg_rule(x, axis, output_type):
