@@ -9,6 +9,7 @@ as eager mode raises it.
 """
 
 import itertools
+import sys
 
 import numpy as np
 
@@ -88,6 +89,9 @@ def _generate(nodes, inputs, outputs, line_map, names, specialize=True):
             kind, x, attr = node.attrs["kind"], args[0], storage(node.var)
             if kind == "assign":
                 value = x if plan.is_fresh(node.inputs[0]) else f"{x}.copy()"
+            elif specialize and _same_static(node.inputs[0], node.var):
+                env["IADD"], env["ISUB"] = _in_place_add, _in_place_subtract
+                value = f"{'IADD' if kind == 'assign_add' else 'ISUB'}(V{i}.{attr}, {x})"
             else:
                 value = f"V{i}.{attr} {'+' if kind == 'assign_add' else '-'} {x}"
             line = f"V{i}.{attr} = {outs[0]} = {value}"
@@ -129,8 +133,9 @@ def _generate(nodes, inputs, outputs, line_map, names, specialize=True):
             line = f"{lhs} = K{i}({call})"
             plan.opaque(node)
         dead = [names[id(t)] for t in node.inputs if last_use.get(id(t)) == i
-                and _nbytes(t) >= _FREE_BYTES and names[id(t)] not in env]
-        if dead:  # drop large arrays as soon as nothing reads them: lower peak memory
+                and names[id(t)] not in env]
+        if dead:  # drop arrays as soon as nothing reads them: lower peak memory, and a
+            # variable's buffer left with no other reference can be updated in place
             line += f"; del {', '.join(dict.fromkeys(dead))}"
         body.append((line, node))
     header = ["def run(xp, args):"]
@@ -143,6 +148,36 @@ def _generate(nodes, inputs, outputs, line_map, names, specialize=True):
     returned = ", ".join(names[id(t)] for t in outputs)
     source.append(f"    return ({returned}{',' if len(outputs) == 1 else ''})")
     return "\n".join(source) + "\n", env
+
+
+def _same_static(delta, var):
+    """True when ``var += delta`` may run in place: same known shape and floating dtype."""
+    shape = delta.shape
+    return (shape.is_fully_defined() and tuple(shape) == tuple(var.shape)
+            and delta.dtype == var.dtype and var.dtype.is_floating)
+
+
+# References to a variable's buffer when only the variable holds it, as counted inside the
+# helpers below: the variable's attribute, the argument and getrefcount's own argument.
+_ONLY_THE_VARIABLE = 3
+
+
+def _in_place_add(a, b):
+    """``a + b``, written into ``a`` when nothing but its variable can see ``a``.
+
+    A tensor, a tape or a view sharing the buffer raises the count, and then a new array is
+    made, so no value anyone holds ever changes under them.
+    """
+    if sys.getrefcount(a) <= _ONLY_THE_VARIABLE and type(a) is np.ndarray and a.flags.writeable:
+        return np.add(a, b, out=a)
+    return a + b
+
+
+def _in_place_subtract(a, b):
+    """``a - b``, in place under the same condition as ``_in_place_add``."""
+    if sys.getrefcount(a) <= _ONLY_THE_VARIABLE and type(a) is np.ndarray and a.flags.writeable:
+        return np.subtract(a, b, out=a)
+    return a - b
 
 
 def _nbytes(t):
