@@ -28,7 +28,7 @@ from ..core.tensor import OperatorNotAllowedInGraphError, Tensor
 from . import autograph as _autograph
 from .execute import Compiled
 from .ir import Graph, replay, tracing
-from .passes import Program, optimize
+from .passes import Program, op_count_table, optimize
 from .symbolic import SymbolicTensor, TensorSpec
 
 _RETRACE_WINDOW = 5
@@ -318,16 +318,11 @@ class ConcreteFunction:
 
     def summary(self, print_fn=print):
         """Prints the op counts of the traced graph and of the optimized one."""
-        after = self.program.op_counts()
-        names = sorted(set(self.unoptimized_counts) | set(after))
-        width = max([len(n) for n in names] + [20]) + 2
-        lines = [(f"Graph {self.graph.name!r}: {sum(self.unoptimized_counts.values())} ops "
-                  f"traced, {sum(after.values())} after optimization, "
-                  f"{self._compiled.n_inplace} computed in place"),
-                 f"{'op':<{width}}{'traced':>8}{'optimized':>11}"]
-        lines += [f"{n:<{width}}{self.unoptimized_counts.get(n, 0):>8}{after.get(n, 0):>11}"
-                  for n in names]
-        text = "\n".join(lines)
+        before, after = self.unoptimized_counts, self.program.op_counts()
+        title = (f"Graph {self.graph.name!r}: {sum(before.values())} ops traced, "
+                 f"{sum(after.values())} after optimization, "
+                 f"{self._compiled.n_inplace} computed in place")
+        text = op_count_table(title, ("traced", "optimized"), before, after)
         if print_fn is not None:
             print_fn(text)
         return text
@@ -347,6 +342,22 @@ class ConcreteFunction:
 
     def __call__(self, *args, **kwargs):
         return self._call_structured(args, kwargs, check=True)
+
+    def run_arrays(self, arrays):
+        """Runs the graph on NumPy arrays, one per tensor argument in flattened order, and
+        returns the output arrays as a tuple: the loop-friendly path, with no conversion,
+        no shape checks and no packing (callers guarantee shapes and dtypes match the trace).
+        """
+        try:
+            return self._compiled.run(np, arrays)
+        except Exception as error:  # noqa: BLE001 - re-raised, named after its node
+            raise self._compiled.error(error) from None
+
+    def pack_outputs(self, arrays):
+        """The function's structured return value from ``run_arrays``'s output arrays."""
+        if self._single:
+            return Tensor(arrays[0])
+        return self._pack([Tensor(a) for a in arrays])
 
     def _call_structured(self, args, kwargs, check=False):
         if self._flat_args and not kwargs:

@@ -111,6 +111,32 @@ class Callback:
         """Called at the end of ``predict``."""
 
 
+def _batch_hook(hook):
+    """A ``CallbackList`` method ``(batch, logs=None)`` that calls ``hook`` on every callback."""
+    def method(self, batch, logs=None):
+        self._call(hook, batch, logs)
+    method.__doc__ = f"Calls ``{hook}(batch, logs)`` on every callback in turn."
+    return method
+
+
+def _hook(hook):
+    """A ``CallbackList`` method ``(logs=None)`` that calls ``hook`` on every callback."""
+    def method(self, logs=None):
+        self._call(hook, logs)
+    method.__doc__ = f"Calls ``{hook}(logs)`` on every callback in turn."
+    return method
+
+
+def has_batch_hooks(callback_list, mode):
+    """True when a callback in the list overrides a per-batch hook of ``mode`` ('train',
+    'test' or 'predict'), so the training loop must call them (and build logs) every batch."""
+    names = [f"on_{mode}_batch_begin", f"on_{mode}_batch_end"]
+    if mode == "train":
+        names += ["on_batch_begin", "on_batch_end"]
+    return any(getattr(type(cb), name, None) is not getattr(Callback, name)
+               for cb in callback_list.callbacks for name in names)
+
+
 class CallbackList(Callback):
     """Calls each hook on every callback in turn; adds ``History``/``ProgbarLogger`` if asked."""
 
@@ -150,53 +176,24 @@ class CallbackList(Callback):
         for cb in self.callbacks:
             getattr(cb, hook)(*args)
 
-    def on_batch_begin(self, batch, logs=None):
-        self._call("on_train_batch_begin", batch, logs)
-
-    def on_batch_end(self, batch, logs=None):
-        self._call("on_train_batch_end", batch, logs)
-
     def on_epoch_begin(self, epoch, logs=None):
         self._call("on_epoch_begin", epoch, logs)
 
     def on_epoch_end(self, epoch, logs=None):
         self._call("on_epoch_end", epoch, logs)
 
-    def on_train_batch_begin(self, batch, logs=None):
-        self._call("on_train_batch_begin", batch, logs)
-
-    def on_train_batch_end(self, batch, logs=None):
-        self._call("on_train_batch_end", batch, logs)
-
-    def on_test_batch_begin(self, batch, logs=None):
-        self._call("on_test_batch_begin", batch, logs)
-
-    def on_test_batch_end(self, batch, logs=None):
-        self._call("on_test_batch_end", batch, logs)
-
-    def on_predict_batch_begin(self, batch, logs=None):
-        self._call("on_predict_batch_begin", batch, logs)
-
-    def on_predict_batch_end(self, batch, logs=None):
-        self._call("on_predict_batch_end", batch, logs)
-
-    def on_train_begin(self, logs=None):
-        self._call("on_train_begin", logs)
-
-    def on_train_end(self, logs=None):
-        self._call("on_train_end", logs)
-
-    def on_test_begin(self, logs=None):
-        self._call("on_test_begin", logs)
-
-    def on_test_end(self, logs=None):
-        self._call("on_test_end", logs)
-
-    def on_predict_begin(self, logs=None):
-        self._call("on_predict_begin", logs)
-
-    def on_predict_end(self, logs=None):
-        self._call("on_predict_end", logs)
+    on_batch_begin = on_train_batch_begin = _batch_hook("on_train_batch_begin")
+    on_batch_end = on_train_batch_end = _batch_hook("on_train_batch_end")
+    on_test_batch_begin = _batch_hook("on_test_batch_begin")
+    on_test_batch_end = _batch_hook("on_test_batch_end")
+    on_predict_batch_begin = _batch_hook("on_predict_batch_begin")
+    on_predict_batch_end = _batch_hook("on_predict_batch_end")
+    on_train_begin = _hook("on_train_begin")
+    on_train_end = _hook("on_train_end")
+    on_test_begin = _hook("on_test_begin")
+    on_test_end = _hook("on_test_end")
+    on_predict_begin = _hook("on_predict_begin")
+    on_predict_end = _hook("on_predict_end")
 
 
 class History(Callback):
@@ -405,7 +402,31 @@ class EarlyStopping(Callback):
         return _float(value)
 
 
-class ModelCheckpoint(Callback):
+class _PeriodicSaver(Callback):
+    """What ``ModelCheckpoint`` and ``BackupAndRestore`` share: ``save_freq`` is ``'epoch'``
+    or a number of training batches; every ``save_freq``-th batch calls
+    ``_save_batch(batch, logs)`` (the subclass's ``on_epoch_end`` handles ``'epoch'``)."""
+
+    def __init__(self, save_freq):
+        super().__init__()
+        self.save_freq = save_freq
+        self._batches_seen = 0
+        self._current_epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._current_epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if isinstance(self.save_freq, int):
+            self._batches_seen += 1
+            if self._batches_seen % self.save_freq == 0:
+                self._save_batch(batch, logs)
+
+    def _save_batch(self, batch, logs):
+        raise NotImplementedError(f"{type(self).__name__} must implement _save_batch")
+
+
+class ModelCheckpoint(_PeriodicSaver):
     """Saves the model (or its weights) after every epoch, or only when it improved.
 
     Args:
@@ -427,10 +448,9 @@ class ModelCheckpoint(Callback):
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", save_freq="epoch",
                  initial_value_threshold=None):
-        super().__init__()
+        super().__init__(save_freq)
         self.filepath, self.monitor, self.verbose = os.fspath(filepath), monitor, verbose
         self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
-        self.save_freq = save_freq
         if save_freq != "epoch" and not isinstance(save_freq, int):
             raise ValueError(f"Unrecognized save_freq: {save_freq}. Expected save_freq are "
                              "'epoch' or integer values")
@@ -452,20 +472,12 @@ class ModelCheckpoint(Callback):
         self.mode = mode
         self.best = initial_value_threshold if initial_value_threshold is not None else (
             -np.inf if mode == "max" else np.inf)
-        self._batches_seen = 0
-        self._current_epoch = 0
 
     def _improved(self, current):
         return current > self.best if self.mode == "max" else current < self.best
 
-    def on_epoch_begin(self, epoch, logs=None):
-        self._current_epoch = epoch
-
-    def on_train_batch_end(self, batch, logs=None):
-        if isinstance(self.save_freq, int):
-            self._batches_seen += 1
-            if self._batches_seen % self.save_freq == 0:
-                self._save(self._current_epoch, batch, _plain(logs))
+    def _save_batch(self, batch, logs):
+        self._save(self._current_epoch, batch, _plain(logs))
 
     def on_epoch_end(self, epoch, logs=None):
         if self.save_freq == "epoch":
@@ -716,7 +728,7 @@ class LambdaCallback(Callback):
             setattr(self, name, fn)
 
 
-class BackupAndRestore(Callback):
+class BackupAndRestore(_PeriodicSaver):
     """Backs up the model and optimizer state each epoch so an interrupted ``fit`` resumes.
 
     Run the same ``fit`` again with the same ``backup_dir``: it restores the weights and the
@@ -730,17 +742,15 @@ class BackupAndRestore(Callback):
 
     def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False,
                  delete_checkpoint=True):
-        super().__init__()
+        super().__init__(save_freq)
         if not backup_dir:
             raise ValueError("Empty `backup_dir` argument passed")
         if save_freq != "epoch" and not isinstance(save_freq, int):
             raise ValueError(f"Invalid value for argument `save_freq`. Received: {save_freq}")
-        self.backup_dir, self.save_freq = os.fspath(backup_dir), save_freq
+        self.backup_dir = os.fspath(backup_dir)
         self.delete_checkpoint, self.double_checkpoint = delete_checkpoint, double_checkpoint
         self._weights_path = os.path.join(self.backup_dir, "latest.weights.h5")
         self._meta_path = os.path.join(self.backup_dir, "training_metadata.json")
-        self._current_epoch = 0
-        self._batches_seen = 0
 
     def on_train_begin(self, logs=None):
         if os.path.exists(self._weights_path) and os.path.exists(self._meta_path):
@@ -750,14 +760,8 @@ class BackupAndRestore(Callback):
             self.model._initial_epoch = int(meta["epoch"]) + 1
             self._current_epoch = int(meta["epoch"]) + 1
 
-    def on_epoch_begin(self, epoch, logs=None):
-        self._current_epoch = epoch
-
-    def on_train_batch_end(self, batch, logs=None):
-        if isinstance(self.save_freq, int):
-            self._batches_seen += 1
-            if self._batches_seen % self.save_freq == 0:
-                self._backup(self._current_epoch - 1)
+    def _save_batch(self, batch, logs):
+        self._backup(self._current_epoch - 1)
 
     def on_epoch_end(self, epoch, logs=None):
         if self.save_freq == "epoch":

@@ -9,6 +9,7 @@ the very same function eagerly: both paths give the same numbers.
 import numpy as np
 
 from .. import graph
+from ..backend import device as _device
 from ..core import nest
 from ..core.tape import GradientTape
 from ..core.tensor import Tensor
@@ -325,6 +326,8 @@ class Trainer:
         return self.history
 
     def _run_epoch(self, train, callback_list):
+        if self._can_run_fast(train):
+            return self._run_epoch_fast(train, callback_list)
         logs = None
         built = False
         for step, batch in train.enumerate_epoch():
@@ -336,6 +339,49 @@ class Trainer:
             callback_list.on_train_batch_end(step, logs)
             if self.stop_training:
                 break
+        return logs
+
+    def _can_run_fast(self, train):
+        """True for the common case the fast loop handles: the built-in, compiled train step
+        over one input array and one target array, whole epochs."""
+        adapter = train.adapter
+        return (not self.run_eagerly and train.steps is None and _device._cupy is None
+                and type(self).train_step is Trainer.train_step
+                and isinstance(adapter, adapters.ArrayAdapter)
+                and isinstance(adapter.x, np.ndarray) and isinstance(adapter.y, np.ndarray)
+                and adapter.sample_weight is None and adapter.shuffle in (True, False)
+                and adapter.num_samples >= adapter.batch_size)
+
+    def _run_epoch_fast(self, train, callback_list):
+        """One epoch with no per-batch Python objects: the traced step runs on array slices
+        of one shuffled copy, and logs are packed only for callbacks that read them."""
+        adapter = train.adapter
+        xs, ys = adapter._arrays()
+        size, full = adapter.batch_size, adapter.num_samples // adapter.batch_size
+        first = (Tensor(xs[:size]), Tensor(ys[:size]), None)
+        self._build_for_batch(first, training=True)
+        concrete = self.make_train_function().get_concrete_function(
+            adapters.pack_x_y_sample_weight(*first))
+        run, pack = concrete.run_arrays, concrete.pack_outputs
+        hooks = callbacks_module.has_batch_hooks(callback_list, "train")
+        outs = None
+        for step in range(full):
+            start = step * size
+            if hooks:
+                callback_list.on_train_batch_begin(step)
+            outs = run([xs[start:start + size], ys[start:start + size]])
+            if hooks:
+                callback_list.on_train_batch_end(step, pack(outs))
+            if self.stop_training:
+                return pack(outs)
+        logs = pack(outs)
+        if adapter.num_samples > full * size:  # the last, smaller batch: its own trace
+            step, start = full, full * size
+            callback_list.on_train_batch_begin(step)
+            logs = self.train_function(adapters.pack_x_y_sample_weight(
+                Tensor(xs[start:]), Tensor(ys[start:])))
+            callback_list.on_train_batch_end(step, logs)
+        train._end_epoch()
         return logs
 
     def _sorted_results(self):
