@@ -466,6 +466,9 @@ class Trainer:
         Example:
             >>> probabilities = model.predict(x_test)   # shape (n, 10)
         """
+        fast = self._predict_fast(x, batch_size, verbose, steps, callbacks)
+        if fast is not None:
+            return fast
         data = adapters.EpochIterator(
             adapters.get_adapter(x, None, None, batch_size, False), steps)
         callback_list = self._callback_list(callbacks, verbose, 1, data.num_steps)
@@ -486,6 +489,36 @@ class Trainer:
                              "`tf.config.run_functions_eagerly(True)` for more information "
                              "of where went wrong, or file a issue/bug to `tf.keras`.")
         return nest.map_structure(lambda *parts: np.concatenate(parts, axis=0), *outputs)
+
+    def _predict_fast(self, x, batch_size, verbose, steps, callbacks):
+        """``predict`` on one NumPy array with no progress bar or callbacks: the traced
+        step runs straight on array slices (one sample costs a few microseconds). Returns
+        None when the general path is needed."""
+        if (verbose != 0 or callbacks or steps is not None or self.run_eagerly
+                or _device._cupy is not None or not isinstance(x, np.ndarray) or not len(x)
+                or type(self).predict_step is not Trainer.predict_step
+                or not getattr(self, "built", False)):
+            return None
+        x = adapters._to_numpy(x)
+        size = int(batch_size or 32)
+        function = self.make_predict_function()
+        owner, cache = self.__dict__.get("_nf_predict_concrete", (None, None))
+        if owner is not function:  # a new predict function (after compile): new traces
+            cache = {}
+            self.__dict__["_nf_predict_concrete"] = (function, cache)
+        parts = []
+        for start in range(0, len(x), size):
+            chunk = x[start:start + size]
+            key = (chunk.shape, chunk.dtype.str)
+            concrete = cache.get(key)
+            if concrete is None:
+                concrete = function.get_concrete_function((Tensor(chunk),))
+                if not concrete._single:
+                    return None
+                cache[key] = concrete
+            parts.append(concrete.run_arrays([chunk])[0])
+        out = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
+        return np.array(out, copy=True) if len(parts) == 1 else out
 
     # -- saving -------------------------------------------------------------------------------
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
