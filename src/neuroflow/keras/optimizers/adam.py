@@ -1,6 +1,8 @@
 """``Adam`` and ``AdamW``: bias-corrected first and second moment estimates."""
 
+from ...core import registry
 from ...core.ops import math as m
+from . import fused
 from .base import Optimizer, cast
 
 __all__ = ["Adam", "AdamW"]
@@ -57,6 +59,14 @@ class Adam(Optimizer):
         beta_1_power = m.pow(cast(self.beta_1, dtype), t)
         beta_2_power = m.pow(cast(self.beta_2, dtype), t)
         return lr * m.sqrt(1 - beta_2_power) / (1 - beta_1_power)
+
+    def _update_all(self, grads, trainable_variables, learning_rate):
+        # In a traced step, one flat update for all variables (same formula, fewer calls).
+        if (registry.current_tracer() is not None and type(self) is Adam
+                and fused.can_fuse_adam(self, trainable_variables, grads)):
+            fused.fused_adam(self, grads, trainable_variables)
+            return
+        super()._update_all(grads, trainable_variables, learning_rate)
 
     def update_step(self, gradient, variable, learning_rate):
         dtype = variable.dtype

@@ -1,0 +1,136 @@
+"""One fused Adam update over all parameters, held in flat buffers, for traced train steps.
+
+A traced step that updates each variable with ~12 NumPy calls pays Python per variable;
+here the whole model is a handful of calls on three flat arrays (parameters, first and
+second moments), whatever the number of layers. Variables keep working as usual: their
+values are views into the flat buffers, re-packed whenever something else assigned them,
+and a buffer anyone else can still see is never written in place (copy on write).
+"""
+
+import sys
+
+import numpy as np
+
+from ...core.registry import bind, defop
+from ...core.shape import TensorShape
+
+
+class FlatGroup:
+    """Variables whose values live as views in one flat float32 buffer."""
+
+    def __init__(self, variables):
+        self.variables = list(variables)
+        self.shapes = [tuple(v.shape) for v in self.variables]
+        sizes = [int(np.prod(s, dtype=np.int64)) for s in self.shapes]
+        self.bounds = list(zip(np.cumsum([0] + sizes[:-1]).tolist(), np.cumsum(sizes).tolist()))
+        values = [v._value for v in self.variables]
+        self._rebind(np.empty(sum(sizes), np.float32))
+        for view, value in zip(self.views, values):
+            view[...] = value
+
+    def _rebind(self, flat):
+        self.flat = flat
+        self.views = [flat[a:b].reshape(s) for (a, b), s in zip(self.bounds, self.shapes)]
+        for v, view in zip(self.variables, self.views):
+            v._value = view
+
+    def current(self):
+        """The flat buffer, after copying in any variable that was assigned since."""
+        for v, view in zip(self.variables, self.views):
+            if v._value is not view:
+                view[...] = v._value
+                v._value = view
+        return self.flat
+
+    def writable(self):
+        """The flat buffer to write the new values into: this one when only the variables
+        (through our views) reference it, else a fresh one (copy on write)."""
+        # References: our attribute and getrefcount's argument, plus one per live view; a
+        # view is held by its variable, our list and getrefcount's argument.
+        shared = sys.getrefcount(self.flat) > 2 + len(self.views) or any(
+            sys.getrefcount(view) > 3 for view in self.views)
+        return np.empty_like(self.flat) if shared else self.flat
+
+    def commit(self, flat):
+        """Makes ``flat`` (returned by ``writable``) the variables' values."""
+        if flat is not self.flat:
+            self._rebind(flat)
+
+
+class AdamPlan:
+    """What the fused op needs at run time: the optimizer and the flat groups."""
+
+    def __init__(self, optimizer, variables):
+        self.optimizer = optimizer
+        index = [optimizer._get_variable_index(v) for v in variables]
+        self.params = FlatGroup(variables)
+        self.moments = FlatGroup([optimizer._momentums[i] for i in index])
+        self.velocities = FlatGroup([optimizer._velocities[i] for i in index])
+        n = self.params.flat.size
+        self.grad, self.tmp, self.tmp2 = (np.empty(n, np.float32) for _ in range(3))
+
+    def learning_rate(self):
+        """This step's learning rate as a Python float (legacy ``decay`` applied)."""
+        opt = self.optimizer
+        lr = float(opt._learning_rate._value)
+        if opt.decay:
+            lr = float(np.float32(lr) / (np.float32(opt._iterations._value) *
+                                        np.float32(opt.decay) + np.float32(1.0)))
+        return lr
+
+
+def _fused_adam_forward(xp, *grads, plan):
+    opt, one = plan.optimizer, np.float32(1)
+    # float32 scalar arithmetic in the order of Adam.update_step, so results are bit-equal.
+    t = np.float32(opt._iterations._value + 1)   # read before this step's increment
+    alpha = np.float32(plan.learning_rate()) * np.sqrt(
+        one - np.power(np.float32(opt.beta_2), t)) / (one - np.power(np.float32(opt.beta_1), t))
+    g, tmp, tmp2 = plan.grad, plan.tmp, plan.tmp2
+    np.concatenate([x.reshape(-1) for x in grads], out=g)
+    m_old, v_old, p_old = plan.moments.current(), plan.velocities.current(), \
+        plan.params.current()
+    m_new, v_new, p_new = plan.moments.writable(), plan.velocities.writable(), \
+        plan.params.writable()
+    np.subtract(g, m_old, out=tmp)                 # m += (g - m) * (1 - beta_1)
+    tmp *= np.float32(1 - opt.beta_1)
+    np.add(m_old, tmp, out=m_new)
+    np.multiply(g, g, out=tmp)                     # v += (g^2 - v) * (1 - beta_2)
+    tmp -= v_old
+    tmp *= np.float32(1 - opt.beta_2)
+    np.add(v_old, tmp, out=v_new)
+    np.sqrt(v_new, out=tmp2)                       # w -= (m * alpha) / (sqrt(v) + epsilon)
+    tmp2 += np.float32(opt.epsilon)
+    np.multiply(m_new, alpha, out=tmp)
+    tmp /= tmp2
+    np.subtract(p_old, tmp, out=p_new)
+    plan.moments.commit(m_new)
+    plan.velocities.commit(v_new)
+    plan.params.commit(p_new)
+    return ()
+
+
+FUSED_ADAM = defop("fused_adam", _fused_adam_forward, n_out=0, stateful=True,
+                   shape=lambda *shapes, plan: (), dtype=lambda *dtypes, plan: ())
+
+
+def can_fuse_adam(optimizer, variables, grads):
+    """True when the flat update computes exactly what Adam's per-variable steps would."""
+    return (not optimizer.amsgrad and optimizer.weight_decay is None
+            and optimizer.clipnorm is None and optimizer.clipvalue is None
+            and optimizer.global_clipnorm is None and not optimizer.use_ema
+            and not optimizer.gradient_accumulation_steps
+            and getattr(optimizer._learning_rate, "_is_variable", False)
+            and all(v.dtype.name == "float32" and v.shape.is_fully_defined() for v in variables)
+            and all(g.dtype.name == "float32" for g in grads)
+            and all(TensorShape(g.shape).is_compatible_with(v.shape)
+                    for g, v in zip(grads, variables)))
+
+
+def fused_adam(optimizer, grads, variables):
+    """Binds one fused update of ``variables`` from ``grads`` (traced as a side-effect node)."""
+    key = tuple(id(v) for v in variables)
+    plans = optimizer.__dict__.setdefault("_nf_fused_plans", {})
+    plan = plans.get(key)
+    if plan is None:
+        plan = plans[key] = AdamPlan(optimizer, variables)
+    bind(FUSED_ADAM, tuple(grads), {"plan": plan})
