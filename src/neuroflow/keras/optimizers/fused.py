@@ -33,6 +33,14 @@ class FlatGroup:
         self.views = [flat[a:b].reshape(s) for (a, b), s in zip(self.bounds, self.shapes)]
         for v, view in zip(self.variables, self.views):
             v._value = view
+        del v, view
+        self._unshared = self._refcounts()   # the counts when only the variables hold them
+
+    def _refcounts(self):
+        counts = [sys.getrefcount(self.flat)]
+        for view in self.views:
+            counts.append(sys.getrefcount(view))
+        return counts
 
     def current(self):
         """The flat buffer, after copying in any variable that was assigned since."""
@@ -45,10 +53,9 @@ class FlatGroup:
     def writable(self):
         """The flat buffer to write the new values into: this one when only the variables
         (through our views) reference it, else a fresh one (copy on write)."""
-        # References: our attribute and getrefcount's argument, plus one per live view; a
-        # view is held by its variable, our list and getrefcount's argument.
-        shared = sys.getrefcount(self.flat) > 2 + len(self.views) or any(
-            sys.getrefcount(view) > 3 for view in self.views)
+        # Any reference beyond those counted right after binding (a tensor, a tape, a view
+        # someone took) shows up as a higher count.
+        shared = self._refcounts() != self._unshared
         return np.empty_like(self.flat) if shared else self.flat
 
     def commit(self, flat):
