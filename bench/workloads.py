@@ -66,6 +66,31 @@ def timed_epochs(run_epoch, n_samples, epochs=2):
     return n_samples / best
 
 
+def timed_custom_loop(fw, model, loss_fn, optimizer, x, y, batch, feed=None):
+    """Samples/s of a TF2 custom training loop over shuffled batches: a ``fw.function`` step
+    with ``fw.GradientTape`` (``fw`` is neuroflow or tensorflow); ``feed`` converts each batch
+    before the step (default: pass the NumPy arrays as they are)."""
+
+    @fw.function
+    def step(xb, yb):
+        with fw.GradientTape() as tape:
+            loss = loss_fn(yb, model(xb, training=True))
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        return loss
+
+    def epoch():
+        order = np.random.permutation(len(x))
+        xs, ys = x[order], y[order]
+        for i in range(0, len(x) - batch + 1, batch):
+            xb, yb = xs[i:i + batch], ys[i:i + batch]
+            if feed is not None:
+                xb, yb = feed(xb), feed(yb)
+            step(xb, yb)
+
+    return timed_epochs(epoch, len(x) // batch * batch)
+
+
 # -- neuroflow ---------------------------------------------------------------------------------
 def nf_mlp(nf):
     return nf.keras.Sequential([
@@ -103,22 +128,7 @@ def neuroflow(workload):
         model = nf_mlp(nf)
         loss_fn = nf.keras.losses.SparseCategoricalCrossentropy()
         optimizer = nf.keras.optimizers.Adam(1e-3)
-
-        @nf.function
-        def step(xb, yb):
-            with nf.GradientTape() as tape:
-                loss = loss_fn(yb, model(xb, training=True))
-            grads = tape.gradient(loss, model.trainable_variables)
-            optimizer.apply_gradients(zip(grads, model.trainable_variables))
-            return loss
-
-        def epoch():
-            order = np.random.permutation(len(x))
-            xs, ys = x[order], y[order]
-            for i in range(0, len(x) - batch + 1, batch):
-                step(xs[i:i + batch], ys[i:i + batch])
-
-        return timed_epochs(epoch, len(x) // batch * batch)
+        return timed_custom_loop(nf, model, loss_fn, optimizer, x, y, batch)
     if workload.startswith("predict"):
         model = nf_mlp(nf)
         if workload == "predict_1":
@@ -290,21 +300,7 @@ def tensorflow_(workload):
     optimizer = tf.keras.optimizers.Adam(1e-3)
     loss_fn = tf.keras.losses.SparseCategoricalCrossentropy()
     if workload.startswith("mlp_loop"):
-        @tf.function
-        def step(xb, yb):
-            with tf.GradientTape() as tape:
-                loss = loss_fn(yb, model(xb, training=True))
-            grads = tape.gradient(loss, model.trainable_variables)
-            optimizer.apply_gradients(zip(grads, model.trainable_variables))
-            return loss
-
-        def epoch():
-            order = np.random.permutation(len(x))
-            xs, ys = x[order], y[order]
-            for i in range(0, len(x) - batch + 1, batch):
-                step(tf.constant(xs[i:i + batch]), tf.constant(ys[i:i + batch]))
-
-        return timed_epochs(epoch, len(x) // batch * batch)
+        return timed_custom_loop(tf, model, loss_fn, optimizer, x, y, batch, feed=tf.constant)
     model.compile(optimizer=optimizer, loss=loss_fn, metrics=["accuracy"])
     return timed_epochs(lambda: model.fit(x, y, batch_size=batch, epochs=1, verbose=0), len(x))
 

@@ -100,17 +100,6 @@ def test_gradient_through_converted_if():
     assert float(f(nf.constant(-2.0))) == 3.0
 
 
-def test_return_inside_if_is_not_converted():
-    @nf.function
-    def f(x):
-        if x > 0:
-            return x
-        return -x
-
-    with pytest.raises(OperatorNotAllowedInGraphError, match="nf.cond"):
-        f(nf.constant(1.0))
-
-
 def test_variable_defined_in_one_branch_only():
     @nf.function
     def f(x):

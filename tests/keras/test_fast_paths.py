@@ -57,3 +57,11 @@ def test_fit_fast_path_calls_batch_hooks():
     _model().fit(x, y, batch_size=16, epochs=1, verbose=0, callbacks=[Hook()])
     assert [b for b, _ in seen] == [0, 1, 2]
     assert seen[0][1] == ["accuracy", "loss"]
+
+
+def test_fit_fast_path_calls_lambda_callback_batch_hooks():
+    calls = []
+    hook = nf.keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: calls.append(b))
+    x, y = _data(40)
+    _model().fit(x, y, batch_size=16, epochs=1, verbose=0, callbacks=[hook])
+    assert calls == [0, 1, 2]

@@ -19,10 +19,10 @@ def _data(n=32, seed=0):
     return x, rng.integers(0, 3, size=n)
 
 
-def _sequential():
-    return keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
-                             keras.layers.BatchNormalization(),
-                             keras.layers.Dense(3, activation="softmax")])
+def _sequential(k=keras):
+    """The test model, built with neuroflow's Keras or (for the exchange tests) ``tf.keras``."""
+    return k.Sequential([k.Input((4,)), k.layers.Dense(8, activation="relu"),
+                         k.layers.BatchNormalization(), k.layers.Dense(3, activation="softmax")])
 
 
 def _functional():
@@ -99,9 +99,7 @@ def test_weights_file_uses_keras_layout(tmp_path):
 def test_weights_files_exchange_with_keras(tmp_path):
     tf = pytest.importorskip("tensorflow")
     x, _ = _data()
-    ref = tf.keras.Sequential([tf.keras.Input((4,)), tf.keras.layers.Dense(8, activation="relu"),
-                               tf.keras.layers.BatchNormalization(),
-                               tf.keras.layers.Dense(3, activation="softmax")])
+    ref = _sequential(tf.keras)
     ref.save_weights(str(tmp_path / "k.weights.h5"))
     ours = _sequential()
     ours.load_weights(tmp_path / "k.weights.h5")
@@ -257,9 +255,7 @@ def test_subclassed_model_round_trip_with_custom_objects(tmp_path):
 def test_loads_keras_files_written_by_tensorflow(tmp_path):
     tf = pytest.importorskip("tensorflow")
     x, y = _data()
-    ref = tf.keras.Sequential([tf.keras.Input((4,)), tf.keras.layers.Dense(8, activation="relu"),
-                               tf.keras.layers.BatchNormalization(),
-                               tf.keras.layers.Dense(3, activation="softmax")])
+    ref = _sequential(tf.keras)
     ref.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     ref.fit(x, y, epochs=1, batch_size=8, verbose=0)
     ref.save(str(tmp_path / "tf.keras"))

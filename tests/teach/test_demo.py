@@ -19,9 +19,9 @@ def test_demo_runs_and_writes_figures(tmp_path, capsys):
     assert (tmp_path / "predictions.png").stat().st_size > 10_000
 
 
-def test_demo_result_is_consistent():
+def test_demo_result_is_consistent(tmp_path):
     lines = []
-    result = demo.run(epochs=1, limit=1200, out_dir="/tmp/nf-demo-test", verbose=0,
+    result = demo.run(epochs=1, limit=1200, out_dir=str(tmp_path), verbose=0,
                       echo=lines.append)
     matrix = result["confusion"]
     assert matrix.sum() == 240 and 0.3 < result["test_accuracy"] <= 1.0

@@ -149,3 +149,17 @@ def list_physical_devices(device_type=None):
     if device_type is None:
         return found
     return [d for d in found if d.device_type == device_type.upper()]
+
+
+def blas_threads(limit):
+    """Context manager capping BLAS threads at ``limit`` (None: leave as is).
+
+    Small matrix products gain nothing from a second thread and lose a lot when the cores are
+    busy (threads spin waiting for each other), so training loops over small dense models run
+    single-threaded. Uses threadpoolctl when installed; without it, does nothing.
+    """
+    if limit is None or importlib.util.find_spec("threadpoolctl") is None:
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits  # noqa: PLC0415 - optional, loaded on use
+
+    return threadpool_limits(limits=limit, user_api="blas")

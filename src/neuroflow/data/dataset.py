@@ -284,18 +284,8 @@ class Dataset:
         card = self._cardinality
         if card >= 0:
             card = card // batch_size if drop_remainder else math.ceil(card / batch_size)
-        parent = self
-
-        def make():
-            buffer = []
-            for element in parent._elements():
-                buffer.append(element)
-                if len(buffer) == batch_size:
-                    yield _stack(buffer)
-                    buffer = []
-            if buffer and not drop_remainder:
-                yield _stack(buffer)
-        return Dataset(make, card, unknown_batch=not drop_remainder)
+        return Dataset(lambda: _batches(self._elements(), batch_size, drop_remainder, _stack),
+                       card, unknown_batch=not drop_remainder)
 
     def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
                      drop_remainder=False, name=None):
@@ -314,18 +304,11 @@ class Dataset:
             [[[1, 0], [2, 3]]]
         """
         batched = self.batch(batch_size, drop_remainder)
-        parent = self
 
-        def make():
-            buffer = []
-            for element in parent._elements():
-                buffer.append(element)
-                if len(buffer) == batch_size:
-                    yield _pad_stack(buffer, padded_shapes, padding_values)
-                    buffer = []
-            if buffer and not drop_remainder:
-                yield _pad_stack(buffer, padded_shapes, padding_values)
-        return Dataset(make, batched._cardinality, unknown_batch=not drop_remainder)
+        def pad_stack(elements):
+            return _pad_stack(elements, padded_shapes, padding_values)
+        return Dataset(lambda: _batches(self._elements(), batch_size, drop_remainder, pad_stack),
+                       batched._cardinality, unknown_batch=not drop_remainder)
 
     def flat_map(self, map_func, name=None):
         """Maps each element to a dataset and chains the results."""
@@ -460,6 +443,19 @@ def _cast_like(element, dtypes):
         return element
     np_dtype = getattr(dtypes, "_np", None) or np.dtype(dtypes)
     return element.astype(np_dtype, copy=False)
+
+
+def _batches(elements, batch_size, drop_remainder, stack):
+    """``stack`` applied to each run of ``batch_size`` consecutive ``elements`` (and to the
+    shorter last run unless ``drop_remainder``)."""
+    buffer = []
+    for element in elements:
+        buffer.append(element)
+        if len(buffer) == batch_size:
+            yield stack(buffer)
+            buffer = []
+    if buffer and not drop_remainder:
+        yield stack(buffer)
 
 
 def _stack(elements):

@@ -20,7 +20,7 @@ from ..core.tape import GradientTape
 from ..core.tensor import Tensor
 from .draw import to_dot
 from .nodes import ASSIGN, CONST, PLACEHOLDER, SPECIAL, Node, storage
-from .passes import Program, optimize
+from .passes import Program, op_count_table, optimize
 from .symbolic import SymbolicTensor
 
 
@@ -232,14 +232,9 @@ class Graph:
         before = Program(self.nodes, self.inputs, self.outputs)
         after = optimize(before)
         counts_before, counts_after = before.op_counts(), after.op_counts()
-        names = sorted(set(counts_before) | set(counts_after))
-        width = max([len(n) for n in names] + [20]) + 2
-        lines = [(f"Graph {self.name!r}: {sum(counts_before.values())} ops, "
-                  f"{sum(counts_after.values())} after optimization"),
-                 f"{'op':<{width}}{'before':>8}{'after':>8}"]
-        lines += [f"{n:<{width}}{counts_before.get(n, 0):>8}{counts_after.get(n, 0):>8}"
-                  for n in names]
-        text = "\n".join(lines)
+        title = (f"Graph {self.name!r}: {sum(counts_before.values())} ops, "
+                 f"{sum(counts_after.values())} after optimization")
+        text = op_count_table(title, ("before", "after"), counts_before, counts_after)
         if print_fn is not None:
             print_fn(text)
         return text

@@ -34,6 +34,18 @@ class Program:
         return counts
 
 
+def op_count_table(title, headings, before, after):
+    """A text table of op counts: the ``title`` line, then one row per op name with its count
+    in ``before`` and in ``after`` (``{op name: count}`` dicts) under the two ``headings``."""
+    names = sorted(set(before) | set(after))
+    width = max([len(n) for n in names] + [20]) + 2
+    w_before, w_after = (max(8, len(heading) + 2) for heading in headings)
+    lines = [title, f"{'op':<{width}}{headings[0]:>{w_before}}{headings[1]:>{w_after}}"]
+    lines += [f"{n:<{width}}{before.get(n, 0):>{w_before}}{after.get(n, 0):>{w_after}}"
+              for n in names]
+    return "\n".join(lines)
+
+
 def optimize(program, keep_side_effects=True):
     """Runs all passes until the node count stops shrinking; returns the new ``Program``.
 

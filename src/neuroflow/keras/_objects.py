@@ -61,6 +61,13 @@ def deserialize(config, objects, kind, custom_objects=None):
     return target(**inner)
 
 
+
+def deserialize_instance(config, objects, kind, custom_objects=None):
+    """Like ``deserialize``, but a name that resolves to a class gives an instance of it
+    (``'max_norm'`` -> ``MaxNorm()``)."""
+    obj = deserialize(config, objects, kind, custom_objects)
+    return obj() if isinstance(obj, type) else obj
+
 def get(identifier, objects, kind, custom_objects=None, instantiate=True):
     """Resolves a name, config dict, instance or callable to the object it names.
 
@@ -82,3 +89,32 @@ def get(identifier, objects, kind, custom_objects=None, instantiate=True):
     if callable(identifier) or hasattr(identifier, "get_config"):
         return identifier
     raise ValueError(f"Could not interpret {kind} identifier: {identifier!r}")
+
+
+def fn_wrapper_config(config, fn, fn_kwargs, module, with_fn):
+    """``config`` of a wrapper around ``fn`` plus ``fn`` (serialized, when ``with_fn``) and
+    the keyword arguments it is called with (shared by the loss and metric wrappers)."""
+    if with_fn:
+        config["fn"] = serialize(fn, module)
+    config.update(fn_kwargs)
+    return config
+
+
+def fn_wrapper_from_config(cls, config, deserialize_fn):
+    """``cls(**config)`` with a serialized ``config['fn']`` rebuilt by ``deserialize_fn``."""
+    config = dict(config)
+    if "fn" in config:
+        config["fn"] = deserialize_fn(config["fn"])
+    return cls(**config)
+
+
+def bind_arguments(class_name, defaults, args, kwargs):
+    """``defaults`` (name -> value, in signature order) overridden by positional ``args`` and
+    by ``kwargs``; an unknown keyword raises TypeError as a Python signature would."""
+    values = dict(defaults)
+    values.update(zip(defaults, args))
+    for key, value in kwargs.items():
+        if key not in values:
+            raise TypeError(f"{class_name}() got an unexpected keyword argument {key!r}")
+        values[key] = value
+    return values

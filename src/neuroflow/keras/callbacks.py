@@ -133,7 +133,8 @@ def has_batch_hooks(callback_list, mode):
     names = [f"on_{mode}_batch_begin", f"on_{mode}_batch_end"]
     if mode == "train":
         names += ["on_batch_begin", "on_batch_end"]
-    return any(getattr(type(cb), name, None) is not getattr(Callback, name)
+    # A hook counts when the class overrides it or the instance sets it (LambdaCallback).
+    return any(name in vars(cb) or getattr(type(cb), name, None) is not getattr(Callback, name)
                for cb in callback_list.callbacks for name in names)
 
 

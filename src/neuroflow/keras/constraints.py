@@ -120,8 +120,7 @@ def serialize(constraint):
 
 def deserialize(config, custom_objects=None):
     """The constraint a config dict (or name) describes."""
-    obj = _objects.deserialize(config, ALL_OBJECTS_DICT, "constraint", custom_objects)
-    return obj() if isinstance(obj, type) else obj
+    return _objects.deserialize_instance(config, ALL_OBJECTS_DICT, "constraint", custom_objects)
 
 
 def get(identifier):

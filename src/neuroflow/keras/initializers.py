@@ -345,8 +345,7 @@ def serialize(initializer):
 
 def deserialize(config, custom_objects=None):
     """The initializer a config dict (or name) describes."""
-    obj = _objects.deserialize(config, ALL_OBJECTS_DICT, "initializer", custom_objects)
-    return obj() if isinstance(obj, type) else obj
+    return _objects.deserialize_instance(config, ALL_OBJECTS_DICT, "initializer", custom_objects)
 
 
 def get(identifier):

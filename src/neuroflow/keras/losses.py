@@ -465,32 +465,20 @@ class LossFunctionWrapper(Loss):
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self):
-        config = super().get_config()
-        if type(self) is LossFunctionWrapper:
-            config["fn"] = _objects.serialize(self.fn, "keras.losses")
-        config.update(self._fn_kwargs)
-        return config
+        return _objects.fn_wrapper_config(super().get_config(), self.fn, self._fn_kwargs,
+                                          "keras.losses", type(self) is LossFunctionWrapper)
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        if "fn" in config:
-            config["fn"] = deserialize(config["fn"])
-        return cls(**config)
+        return _objects.fn_wrapper_from_config(cls, config, deserialize)
 
 
 def _wrapper(class_name, fn, default_name, doc, **defaults):
     """Defines a ``LossFunctionWrapper`` subclass with ``defaults`` as its arguments."""
-    params = list(defaults)
 
     def __init__(self, *args, reduction="sum_over_batch_size", name=default_name, dtype=None,
                  **kwargs):
-        values = dict(defaults)
-        values.update(zip(params, args))
-        for key in list(kwargs):
-            if key not in values:
-                raise TypeError(f"{class_name}() got an unexpected keyword argument {key!r}")
-            values[key] = kwargs.pop(key)
+        values = _objects.bind_arguments(class_name, defaults, args, kwargs)
         LossFunctionWrapper.__init__(self, fn, reduction=reduction, name=name, dtype=dtype,
                                      **values)
 

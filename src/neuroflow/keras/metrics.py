@@ -200,31 +200,19 @@ class MeanMetricWrapper(Mean):
         return super().update_state(values, sample_weight=sample_weight)
 
     def get_config(self):
-        config = super().get_config()
-        if type(self) is MeanMetricWrapper:
-            config["fn"] = _objects.serialize(self._fn, "keras.metrics")
-        config.update(self._fn_kwargs)
-        return config
+        return _objects.fn_wrapper_config(super().get_config(), self._fn, self._fn_kwargs,
+                                          "keras.metrics", type(self) is MeanMetricWrapper)
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        if "fn" in config:
-            config["fn"] = deserialize(config["fn"])
-        return cls(**config)
+        return _objects.fn_wrapper_from_config(cls, config, deserialize)
 
 
 def _wrapper(class_name, fn, default_name, doc, **defaults):
     """A ``MeanMetricWrapper`` subclass with ``defaults`` as its keyword arguments."""
-    params = list(defaults)
 
     def __init__(self, *args, name=default_name, dtype=None, **kwargs):
-        values = dict(defaults)
-        values.update(zip(params, args))
-        for key in list(kwargs):
-            if key not in values:
-                raise TypeError(f"{class_name}() got an unexpected keyword argument {key!r}")
-            values[key] = kwargs.pop(key)
+        values = _objects.bind_arguments(class_name, defaults, args, kwargs)
         MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **values)
         for key, value in values.items():
             setattr(self, key, value)

@@ -148,8 +148,7 @@ def serialize(regularizer):
 
 def deserialize(config, custom_objects=None):
     """The regularizer a config dict (or name) describes."""
-    obj = _objects.deserialize(config, ALL_OBJECTS_DICT, "regularizer", custom_objects)
-    return obj() if isinstance(obj, type) else obj
+    return _objects.deserialize_instance(config, ALL_OBJECTS_DICT, "regularizer", custom_objects)
 
 
 def get(identifier):

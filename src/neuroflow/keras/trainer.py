@@ -304,6 +304,16 @@ class Trainer:
         callback_list = self._callback_list(callbacks, verbose, epochs, train.num_steps)
         self.stop_training = False
         self.make_train_function()
+        with _device.blas_threads(self._blas_thread_limit()):
+            return self._fit_epochs(train, val, callback_list, initial_epoch, epochs,
+                                    validation_freq)
+
+    def _blas_thread_limit(self):
+        """1 for models of dense layers only (their products are small), else no limit."""
+        variables = self.trainable_variables
+        return 1 if variables and all(len(v.shape) <= 2 for v in variables) else None
+
+    def _fit_epochs(self, train, val, callback_list, initial_epoch, epochs, validation_freq):
         callback_list.on_train_begin()
         initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch  # resumed
         training_logs = None

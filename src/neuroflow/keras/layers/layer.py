@@ -5,6 +5,7 @@ training flag, masks, losses) and records a ``Node`` when called on symbolic ten
 
 import functools
 import inspect
+import itertools
 
 import numpy as np
 
@@ -72,6 +73,17 @@ def _extra_build_params(cls):
     each call argument's shape to them, e.g. MultiHeadAttention's ``value_shape``)."""
     params = [n for n in inspect.signature(cls.build).parameters if n != "self"]
     return tuple(n for n in params[1:] if n.endswith("_shape"))
+
+
+def _extend_unique(out, variables):
+    """``out`` with each of ``variables`` not already in it appended, in order. Compared by
+    identity: a variable's ``==`` is elementwise."""
+    seen = {id(v) for v in out}
+    for v in variables:
+        if id(v) not in seen:
+            seen.add(id(v))
+            out.append(v)
+    return out
 
 
 class Layer:
@@ -218,31 +230,17 @@ class Layer:
     @property
     def weights(self):
         """All weights: own trainable, own non-trainable, then each sublayer's."""
-        out, seen = [], set()
-        for v in self._own_variables():
-            if id(v) not in seen:
-                seen.add(id(v))
-                out.append(v)
-        for layer in self._tracked_layers:
-            for v in layer.weights:
-                if id(v) not in seen:
-                    seen.add(id(v))
-                    out.append(v)
-        return out
+        sublayer_weights = (v for layer in self._tracked_layers for v in layer.weights)
+        return _extend_unique([], itertools.chain(self._own_variables(), sublayer_weights))
 
     @property
     def trainable_weights(self):
         """Weights updated by training (empty when ``trainable`` is False)."""
         if not self.trainable:
             return []
-        out = [v for v in self._trainable_variables if v.trainable]
-        seen = {id(v) for v in out}
-        for layer in self._tracked_layers:
-            for v in layer.trainable_weights:
-                if id(v) not in seen:
-                    seen.add(id(v))
-                    out.append(v)
-        return out
+        own = [v for v in self._trainable_variables if v.trainable]
+        return _extend_unique(own, (v for layer in self._tracked_layers
+                                    for v in layer.trainable_weights))
 
     @property
     def non_trainable_weights(self):

@@ -13,7 +13,42 @@ def _axes(axis, ndim):
     return sorted(a % ndim for a in axes)
 
 
-class BatchNormalization(Layer):
+class _ScaleAndOffset(Layer):
+    """What both normalizations share: the learned scale ``gamma`` and offset ``beta``, their
+    initializers, regularizers and constraints, and an output shaped like the input."""
+
+    _shape_rule = "compute"
+
+    def __init__(self, beta_initializer, gamma_initializer, beta_regularizer,
+                 gamma_regularizer, beta_constraint, gamma_constraint, **kwargs):
+        super().__init__(**kwargs)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.supports_masking = True
+
+    def _add_gamma_beta(self, shape, scale, center):
+        """Creates ``gamma`` (when ``scale``) and ``beta`` (when ``center``), else None."""
+        self.gamma = self.beta = None
+        if scale:
+            self.gamma = self.add_weight(shape=shape, name="gamma",
+                                         initializer=self.gamma_initializer,
+                                         regularizer=self.gamma_regularizer,
+                                         constraint=self.gamma_constraint)
+        if center:
+            self.beta = self.add_weight(shape=shape, name="beta",
+                                        initializer=self.beta_initializer,
+                                        regularizer=self.beta_regularizer,
+                                        constraint=self.beta_constraint)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+
+class BatchNormalization(_ScaleAndOffset):
     """Normalizes with the batch's statistics in training and moving averages at inference.
 
     Formula:
@@ -30,8 +65,6 @@ class BatchNormalization(Layer):
     the layer runs in inference mode even when training (as Keras 3 does, for fine-tuning).
     """
 
-    _shape_rule = "compute"
-
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones",
                  moving_mean_initializer="zeros", moving_variance_initializer="ones",
@@ -40,7 +73,8 @@ class BatchNormalization(Layer):
                  renorm_momentum=0.99, **kwargs):
         for legacy in ("fused", "virtual_batch_size", "adjustment"):
             kwargs.pop(legacy, None)
-        super().__init__(**kwargs)
+        super().__init__(beta_initializer, gamma_initializer, beta_regularizer,
+                         gamma_regularizer, beta_constraint, gamma_constraint, **kwargs)
         if renorm:
             raise NotImplementedError("BatchNormalization(renorm=True) is not supported yet")
         self.renorm, self.renorm_clipping, self.renorm_momentum = renorm, renorm_clipping, \
@@ -49,15 +83,8 @@ class BatchNormalization(Layer):
         self.momentum, self.epsilon = float(momentum), float(epsilon)
         self.center, self.scale = center, scale
         self.synchronized = synchronized
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
-        self.supports_masking = True
 
     def build(self, input_shape):
         ndim = len(input_shape)
@@ -68,17 +95,7 @@ class BatchNormalization(Layer):
                              f"dimension but the layer received an input with shape "
                              f"{tuple(input_shape)}.")
         self.input_spec = InputSpec(ndim=ndim, axes={a: input_shape[a] for a in axes})
-        self.gamma = self.beta = None
-        if self.scale:
-            self.gamma = self.add_weight(shape=shape, name="gamma",
-                                         initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer,
-                                         constraint=self.gamma_constraint)
-        if self.center:
-            self.beta = self.add_weight(shape=shape, name="beta",
-                                        initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer,
-                                        constraint=self.beta_constraint)
+        self._add_gamma_beta(shape, self.scale, self.center)
         self.moving_mean = self.add_weight(shape=shape, name="moving_mean",
                                            initializer=self.moving_mean_initializer,
                                            trainable=False)
@@ -114,9 +131,6 @@ class BatchNormalization(Layer):
             variance = self._broadcast(self.moving_variance, ndim, axes)
         return ops.nn.batch_normalization(inputs, mean, variance, beta, gamma, self.epsilon)
 
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
-
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
                 "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
@@ -133,7 +147,7 @@ class BatchNormalization(Layer):
                 "renorm_clipping": self.renorm_clipping, "renorm_momentum": self.renorm_momentum}
 
 
-class LayerNormalization(Layer):
+class LayerNormalization(_ScaleAndOffset):
     """Normalizes each example over ``axis`` (default the last), then scales and shifts.
 
     Formula:
@@ -141,37 +155,20 @@ class LayerNormalization(Layer):
         With ``rms_scaling=True``: ``y = gamma * x / sqrt(mean(x**2) + epsilon)``.
     """
 
-    _shape_rule = "compute"
-
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(beta_initializer, gamma_initializer, beta_regularizer,
+                         gamma_regularizer, beta_constraint, gamma_constraint, **kwargs)
         self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
         self.epsilon, self.center, self.scale = float(epsilon), center, scale
         self.rms_scaling = rms_scaling
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
-        self.supports_masking = True
 
     def build(self, input_shape):
         axes = _axes(self.axis, len(input_shape))
         shape = tuple(input_shape[a] for a in axes)
-        self.gamma = self.beta = None
-        if self.scale or self.rms_scaling:
-            self.gamma = self.add_weight(shape=shape, name="gamma",
-                                         initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer,
-                                         constraint=self.gamma_constraint)
-        if self.center and not self.rms_scaling:
-            self.beta = self.add_weight(shape=shape, name="beta",
-                                        initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer,
-                                        constraint=self.beta_constraint)
+        self._add_gamma_beta(shape, self.scale or self.rms_scaling,
+                             self.center and not self.rms_scaling)
 
     def _broadcast(self, v, ndim, axes):
         if v is None or axes == [ndim - 1]:
@@ -191,9 +188,6 @@ class LayerNormalization(Layer):
         mean, variance = ops.nn.moments(inputs, axes, keepdims=True)
         beta = self._broadcast(self.beta, ndim, axes)
         return ops.nn.batch_normalization(inputs, mean, variance, beta, gamma, self.epsilon)
-
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,

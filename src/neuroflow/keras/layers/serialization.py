@@ -61,6 +61,20 @@ def serialize(layer):
     return config
 
 
+def instantiate(cls, config, custom_objects=None, safe_mode=True):
+    """``cls.from_config(config)``, passing ``custom_objects`` and ``safe_mode`` to a
+    ``from_config`` that takes them; ``cls(**config)`` for a class without ``from_config``."""
+    if not hasattr(cls, "from_config"):
+        return cls(**config)
+    params = inspect.signature(cls.from_config).parameters
+    kwargs = {}
+    if "custom_objects" in params:
+        kwargs["custom_objects"] = custom_objects
+    if "safe_mode" in params:
+        kwargs["safe_mode"] = safe_mode
+    return cls.from_config(config, **kwargs)
+
+
 def deserialize(config, custom_objects=None, safe_mode=True):
     """Builds a layer (or model) from ``serialize``'s dict, using only allow-listed classes.
 
@@ -85,14 +99,7 @@ def deserialize(config, custom_objects=None, safe_mode=True):
             f"Could not locate class '{class_name}'. Make sure custom classes are decorated "
             f"with `@keras.saving.register_keras_serializable()` or passed in "
             f"`custom_objects`. Full object config: {config}")
-    inner = dict(config.get("config") or {})
-    params = inspect.signature(cls.from_config).parameters
-    kwargs = {}
-    if "custom_objects" in params:
-        kwargs["custom_objects"] = custom_objects
-    if "safe_mode" in params:
-        kwargs["safe_mode"] = safe_mode
-    layer = cls.from_config(inner, **kwargs)
+    layer = instantiate(cls, dict(config.get("config") or {}), custom_objects, safe_mode)
     build_config = config.get("build_config")
     if build_config and hasattr(layer, "build_from_config") and not layer.built:
         layer.build_from_config(build_config)

@@ -45,7 +45,30 @@ def _check_steps(decay_steps):
                          f"decay_steps={decay_steps}")
 
 
-class ExponentialDecay(LearningRateSchedule):
+class _RateDecay(LearningRateSchedule):
+    """What ``ExponentialDecay`` and ``InverseTimeDecay`` share: their arguments and the
+    progress ``p = step / decay_steps`` (floored when ``staircase=True``)."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase, name):
+        _check_steps(decay_steps)
+        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
+        self.decay_rate, self.staircase, self.name = decay_rate, staircase, name
+
+    def _lr_and_progress(self, step):
+        """``(initial_learning_rate, p)`` as tensors of the learning rate's dtype."""
+        lr = convert_to_tensor(self.initial_learning_rate)
+        p = _as(step, lr.dtype) / _as(self.decay_steps, lr.dtype)
+        if self.staircase:
+            p = m.floor(p)
+        return lr, p
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
+                "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_RateDecay):
     """Exponential decay of the learning rate.
 
     Formula:
@@ -60,21 +83,11 @@ class ExponentialDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
                  name="ExponentialDecay"):
-        _check_steps(decay_steps)
-        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
-        self.decay_rate, self.staircase, self.name = decay_rate, staircase, name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
-        lr = convert_to_tensor(self.initial_learning_rate)
-        p = _as(step, lr.dtype) / _as(self.decay_steps, lr.dtype)
-        if self.staircase:
-            p = m.floor(p)
+        lr, p = self._lr_and_progress(step)
         return lr * m.pow(_as(self.decay_rate, lr.dtype), p)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -113,7 +126,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_RateDecay):
     """Inverse-time decay.
 
     Formula:
@@ -123,21 +136,11 @@ class InverseTimeDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
                  name="InverseTimeDecay"):
-        _check_steps(decay_steps)
-        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
-        self.decay_rate, self.staircase, self.name = decay_rate, staircase, name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
-        lr = convert_to_tensor(self.initial_learning_rate)
-        p = _as(step, lr.dtype) / _as(self.decay_steps, lr.dtype)
-        if self.staircase:
-            p = m.floor(p)
+        lr, p = self._lr_and_progress(step)
         return lr / (_as(self.decay_rate, lr.dtype) * p + 1)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
 
 
 class CosineDecay(LearningRateSchedule):

@@ -125,18 +125,6 @@ def serialize_keras_object(obj):
     raise TypeError(f"Cannot serialize {obj!r} of type {type(obj).__name__}")
 
 
-def _call_from_config(cls, config, custom_objects, safe_mode):
-    if not hasattr(cls, "from_config"):
-        return cls(**config)
-    params = inspect.signature(cls.from_config).parameters
-    kwargs = {}
-    if "custom_objects" in params:
-        kwargs["custom_objects"] = custom_objects
-    if "safe_mode" in params:
-        kwargs["safe_mode"] = safe_mode
-    return cls.from_config(config, **kwargs)
-
-
 def deserialize_keras_object(config, custom_objects=None, safe_mode=True):
     """Rebuilds an object from ``serialize_keras_object``'s data, from the allow-list only."""
     if config is None or isinstance(config, (str, bool, int, float)):
@@ -159,7 +147,7 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True):
                              "`custom_objects`.")
         return fn
     cls = _resolve(name, config.get("registered_name"), custom_objects)
-    obj = _call_from_config(cls, config.get("config") or {}, custom_objects, safe_mode)
+    obj = serialization.instantiate(cls, config.get("config") or {}, custom_objects, safe_mode)
     build_config = config.get("build_config")
     if build_config and not getattr(obj, "built", True):
         shape = _as_shape(build_config.get("input_shape"))
