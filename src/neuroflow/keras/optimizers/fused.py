@@ -7,6 +7,7 @@ values are views into the flat buffers, re-packed whenever something else assign
 and a buffer anyone else can still see is never written in place (copy on write).
 """
 
+import importlib.util
 import sys
 
 import numpy as np
@@ -86,6 +87,34 @@ class AdamPlan:
         return lr
 
 
+_NUMBA_ADAM = []   # the compiled kernel, once numba has been asked for it
+
+
+def _numba_adam():
+    """Adam as one pass of a Numba loop (7x fewer memory passes than NumPy), or None.
+
+    IEEE arithmetic (no fastmath), so results are bit-equal to the NumPy path.
+    """
+    if not _NUMBA_ADAM:
+        kernel = None
+        if importlib.util.find_spec("numba") is not None:
+            import numba  # noqa: PLC0415 - optional and heavy: loaded on the first fused step
+
+            # In place: with separate output arguments LLVM must assume they may alias the
+            # inputs and falls back to a scalar loop (7x slower).
+            @numba.njit(cache=True, error_model="numpy", boundscheck=False)
+            def kernel(p, g, m, v, alpha, c1, c2, eps):
+                for i in range(p.shape[0]):
+                    gi = g[i]
+                    mi = m[i] + (gi - m[i]) * c1
+                    vi = v[i] + (gi * gi - v[i]) * c2
+                    m[i] = mi
+                    v[i] = vi
+                    p[i] = p[i] - (mi * alpha) / (np.sqrt(vi) + eps)
+        _NUMBA_ADAM.append(kernel)
+    return _NUMBA_ADAM[0]
+
+
 def _fused_adam_forward(xp, *grads, plan):
     opt, one = plan.optimizer, np.float32(1)
     # float32 scalar arithmetic in the order of Adam.update_step, so results are bit-equal.
@@ -98,22 +127,36 @@ def _fused_adam_forward(xp, *grads, plan):
         plan.params.current()
     m_new, v_new, p_new = plan.moments.writable(), plan.velocities.writable(), \
         plan.params.writable()
-    np.subtract(g, m_old, out=tmp)                 # m += (g - m) * (1 - beta_1)
-    tmp *= np.float32(1 - opt.beta_1)
-    np.add(m_old, tmp, out=m_new)
-    np.multiply(g, g, out=tmp)                     # v += (g^2 - v) * (1 - beta_2)
-    tmp -= v_old
-    tmp *= np.float32(1 - opt.beta_2)
-    np.add(v_old, tmp, out=v_new)
-    np.sqrt(v_new, out=tmp2)                       # w -= (m * alpha) / (sqrt(v) + epsilon)
-    tmp2 += np.float32(opt.epsilon)
-    np.multiply(m_new, alpha, out=tmp)
-    tmp /= tmp2
-    np.subtract(p_old, tmp, out=p_new)
+    c1, c2, eps = np.float32(1 - opt.beta_1), np.float32(1 - opt.beta_2), np.float32(opt.epsilon)
+    kernel = _numba_adam()
+    if kernel is not None:
+        for old, new in ((p_old, p_new), (m_old, m_new), (v_old, v_new)):
+            if new is not old:   # copy on write: start the new buffer from the old values
+                new[...] = old
+        kernel(p_new, g, m_new, v_new, alpha, c1, c2, eps)
+    else:
+        _numpy_adam(g, m_old, v_old, p_old, m_new, v_new, p_new, alpha, c1, c2, eps, tmp,
+                    tmp2)
     plan.moments.commit(m_new)
     plan.velocities.commit(v_new)
     plan.params.commit(p_new)
     return ()
+
+
+def _numpy_adam(g, m_old, v_old, p_old, m_new, v_new, p_new, alpha, c1, c2, eps, tmp, tmp2):
+    """The same update as ``_numba_adam``'s kernel, in NumPy calls (13 passes)."""
+    np.subtract(g, m_old, out=tmp)                 # m += (g - m) * (1 - beta_1)
+    tmp *= c1
+    np.add(m_old, tmp, out=m_new)
+    np.multiply(g, g, out=tmp)                     # v += (g^2 - v) * (1 - beta_2)
+    tmp -= v_old
+    tmp *= c2
+    np.add(v_old, tmp, out=v_new)
+    np.sqrt(v_new, out=tmp2)                       # w -= (m * alpha) / (sqrt(v) + epsilon)
+    tmp2 += eps
+    np.multiply(m_new, alpha, out=tmp)
+    tmp /= tmp2
+    np.subtract(p_old, tmp, out=p_new)
 
 
 FUSED_ADAM = defop("fused_adam", _fused_adam_forward, n_out=0, stateful=True,
