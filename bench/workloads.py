@@ -119,7 +119,7 @@ def neuroflow(workload):
         x, y = data(flat=not cnn, n=6400 if cnn else None)
         model = nf_cnn(nf) if cnn else nf_mlp(nf)
         model.compile(optimizer=nf.keras.optimizers.Adam(1e-3),
-                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+                      loss="sparse_categorical_crossentropy")  # no metrics, like the loops
         return timed_epochs(lambda: model.fit(x, y, batch_size=batch, epochs=1, verbose=0),
                             len(x))
     if workload.startswith("mlp_loop"):
@@ -301,7 +301,7 @@ def tensorflow_(workload):
     loss_fn = tf.keras.losses.SparseCategoricalCrossentropy()
     if workload.startswith("mlp_loop"):
         return timed_custom_loop(tf, model, loss_fn, optimizer, x, y, batch, feed=tf.constant)
-    model.compile(optimizer=optimizer, loss=loss_fn, metrics=["accuracy"])
+    model.compile(optimizer=optimizer, loss=loss_fn)  # no metrics, like the loops
     return timed_epochs(lambda: model.fit(x, y, batch_size=batch, epochs=1, verbose=0), len(x))
 
 
