@@ -14,7 +14,8 @@ import warnings as _warnings
 
 from . import config, dtypes, errors, math, nest
 from .backend.device import DeviceSpec, device
-from .backend.dtypes import (DType, as_dtype, bfloat16, bool, complex64, complex128, double,
+from .backend import dtypes as _backend_dtypes
+from .backend.dtypes import (DType, as_dtype, bool, complex64, complex128, double,
                              float16, float32, float64, half, int8, int16, int32, int64, uint8,
                              uint16, uint32, uint64)
 from .core.convert import constant, convert_to_tensor
@@ -40,6 +41,8 @@ _LAZY = {
 
 
 def __getattr__(name):
+    if name == "bfloat16":  # needs ml_dtypes: loaded on first use
+        return _backend_dtypes._bfloat16()
     if name in _LAZY:
         module = _importlib.import_module(_LAZY[name], __name__)
         globals()[name] = module

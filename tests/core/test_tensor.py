@@ -186,3 +186,14 @@ def test_tensor_shape():
     assert s.is_compatible_with([5, 3]) and not s.is_compatible_with([5, 4])
     assert s.merge_with([5, None]) == (5, 3)
     assert repr(s) == "TensorShape([None, 3])"
+
+
+def test_bfloat16_loads_ml_dtypes_only_when_used():
+    import subprocess
+    import sys
+
+    code = ("import sys, neuroflow as nf; before = 'ml_dtypes' in sys.modules; "
+            "d = nf.bfloat16; print(before, d is None or d.is_floating)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "True"]

@@ -103,18 +103,43 @@ half, double = float16, float64
 _ALL = [float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
         bool, complex64, complex128]
 
-try:  # bfloat16 exists only where ml_dtypes is installed
-    import ml_dtypes
-
-    bfloat16 = DType("bfloat16", ml_dtypes.bfloat16)
-    _ALL.append(bfloat16)
-except ImportError:  # pragma: no cover - depends on the environment
-    bfloat16 = None
-
 _BY_NAME = {d.name: d for d in _ALL}
 _BY_NAME.update(half=float16, double=float64, float=float32)
-FROM_NP = {d._np: d for d in _ALL}
 _BY_PYTYPE = {float: float32, int: int32, builtins.bool: bool, complex: complex128}
+
+
+class _FromNumPy(dict):
+    """NumPy dtype -> DType; bfloat16 joins on first sight, so ml_dtypes loads only if used."""
+
+    def __missing__(self, np_dtype):
+        if _bfloat16() is not None and np_dtype in self:
+            return self[np_dtype]
+        raise KeyError(np_dtype)
+
+
+FROM_NP = _FromNumPy({d._np: d for d in _ALL})
+_BFLOAT16 = []
+
+
+def _bfloat16():
+    """The bfloat16 DType (registered on first use), or None without ml_dtypes."""
+    if not _BFLOAT16:
+        try:
+            import ml_dtypes  # noqa: PLC0415 - optional: ~10 ms, so only when asked for
+
+            dtype = DType("bfloat16", ml_dtypes.bfloat16)
+            _ALL.append(dtype)
+            _BY_NAME[dtype.name] = FROM_NP[dtype._np] = dtype
+        except ImportError:
+            dtype = None
+        _BFLOAT16.append(dtype)
+    return _BFLOAT16[0]
+
+
+def __getattr__(name):
+    if name == "bfloat16":
+        return _bfloat16()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def as_dtype(value):
@@ -126,7 +151,7 @@ def as_dtype(value):
     if isinstance(value, DType):
         return value
     if isinstance(value, str):
-        dtype = _BY_NAME.get(value)
+        dtype = _BY_NAME.get(value) or (_bfloat16() if value == "bfloat16" else None)
         if dtype is None:
             raise TypeError(f"Unknown dtype name {value!r}; valid names: {sorted(_BY_NAME)}")
         return dtype

@@ -130,6 +130,8 @@ def constant(value, dtype=None, shape=None, name="Const"):
         else:
             raise TypeError(f"Eager execution of constant: expected {int(np.prod(shape))} "
                             f"elements for shape {shape}, got {array.size}")
-    if array.dtype not in FROM_NP:
-        raise TypeError(f"Unsupported dtype {array.dtype} for a tensor")
+    try:
+        FROM_NP[array.dtype]   # a lookup, not ``in``: bfloat16 registers itself on first sight
+    except KeyError:
+        raise TypeError(f"Unsupported dtype {array.dtype} for a tensor") from None
     return Tensor(_on_device(array))
