@@ -528,3 +528,16 @@ def test_ops_trace_into_graphs_with_gradients():
                                rtol=1e-5)
     h2 = step(z, x)[2]
     assert not np.array_equal(h1.numpy() != 0, h2.numpy() != 0)  # a new mask on every run
+
+
+def test_sparse_ce_backprop_kernel_first_and_second_order():
+    from opcheck import check_grad, check_second_order, rand
+
+    labels = nf.constant(np.array([1, 0, 3]))
+
+    def loss(logits):
+        ce = nf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits)
+        return ce * nf.reduce_sum(logits, axis=1)   # a non-constant upstream gradient
+
+    check_grad(loss, rand((3, 4)))
+    check_second_order(loss, rand((3, 4)))

@@ -419,10 +419,34 @@ _ONE_HOT_LIKE = defop("one_hot_like", _one_hot_like_forward,
                       shape=lambda labels, logits: logits, dtype=lambda labels, logits: logits)
 
 
-def _sparse_ce_grad(gy, y, labels, logits):
+def _sparse_ce_backprop_forward(xp, labels, logits, gy):
+    classes = logits.shape[-1]
+    p = _softmax_forward(xp, logits, logits.ndim - 1).reshape(-1, classes)
+    p[xp.arange(p.shape[0]), labels.reshape(-1)] -= 1
+    p *= gy.reshape(-1, 1)
+    return p.reshape(logits.shape)
+
+
+def _sparse_ce_backprop_grad(gz, z, labels, logits, gy):
+    # z = (softmax(logits) - onehot) * gy: differentiate the composition.
     g = keep_dims_like(gy, logits, (logits.ndim - 1,), False)
-    p = exp(log_softmax(logits))
-    return (None, (p - bind(_ONE_HOT_LIKE, (labels, logits), {})) * g)
+    p = softmax(logits)
+    w = gz * g
+    d_logits = p * (w - reduce_sum(w * p, axis=-1, keepdims=True))
+    d_gy = reduce_sum(gz * (p - bind(_ONE_HOT_LIKE, (labels, logits), {})), axis=-1)
+    return (None, d_logits, d_gy)
+
+
+# One kernel for the gradient of the sparse cross-entropy: softmax, minus one at the label,
+# times the upstream gradient (what TF's fused op returns as its "backprop" output).
+_SPARSE_CE_BACKPROP = defop("sparse_softmax_cross_entropy_backprop",
+                            _sparse_ce_backprop_forward, grad=_sparse_ce_backprop_grad,
+                            shape=lambda labels, logits, gy: logits,
+                            dtype=lambda labels, logits, gy: logits)
+
+
+def _sparse_ce_grad(gy, y, labels, logits):
+    return (None, bind(_SPARSE_CE_BACKPROP, (labels, logits, gy), {}))
 
 
 def _sparse_ce_rule(labels, logits):
