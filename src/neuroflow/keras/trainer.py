@@ -363,12 +363,22 @@ class Trainer:
                 and adapter.num_samples >= adapter.batch_size)
 
     def _run_epoch_fast(self, train, callback_list):
-        """One epoch with no per-batch Python objects: the traced step runs on array slices
-        of one shuffled copy, and logs are packed only for callbacks that read them."""
+        """One epoch with no per-batch Python objects: the traced step runs on batches
+        gathered by one permutation, and logs are packed only for callbacks that read them."""
         adapter = train.adapter
-        xs, ys = adapter._arrays()
+        xs, ys = adapter.x, adapter.y
+        # Gathering each batch from one permutation costs less than copying the whole data
+        # set every epoch (and keeps a second copy of it out of memory).
+        order = np.random.permutation(adapter.num_samples) if adapter.shuffle else None
+
+        def batch(start, stop):
+            if order is None:
+                return xs[start:stop], ys[start:stop]
+            rows = order[start:stop]
+            return xs.take(rows, axis=0), ys.take(rows, axis=0)
+
         size, full = adapter.batch_size, adapter.num_samples // adapter.batch_size
-        first = (Tensor(xs[:size]), Tensor(ys[:size]), None)
+        first = tuple(Tensor(a) for a in batch(0, size)) + (None,)
         self._build_for_batch(first, training=True)
         concrete = self.make_train_function().get_concrete_function(
             adapters.pack_x_y_sample_weight(*first))
@@ -379,7 +389,7 @@ class Trainer:
             start = step * size
             if hooks:
                 callback_list.on_train_batch_begin(step)
-            outs = run([xs[start:start + size], ys[start:start + size]])
+            outs = run(list(batch(start, start + size)))
             if hooks:
                 callback_list.on_train_batch_end(step, pack(outs))
             if self.stop_training:
@@ -388,8 +398,9 @@ class Trainer:
         if adapter.num_samples > full * size:  # the last, smaller batch: its own trace
             step, start = full, full * size
             callback_list.on_train_batch_begin(step)
+            last_x, last_y = batch(start, adapter.num_samples)
             logs = self.train_function(adapters.pack_x_y_sample_weight(
-                Tensor(xs[start:]), Tensor(ys[start:])))
+                Tensor(last_x), Tensor(last_y)))
             callback_list.on_train_batch_end(step, logs)
         train._end_epoch()
         return logs
