@@ -520,7 +520,8 @@ class Trainer:
                 or type(self).predict_step is not Trainer.predict_step
                 or not getattr(self, "built", False)):
             return None
-        x = adapters._to_numpy(x)
+        if x.dtype.kind == "f" and x.dtype != np.float32:
+            x = x.astype(np.float32)      # as the general path: floats become floatx
         size = int(batch_size or 32)
         function = self.make_predict_function()
         owner, cache = self.__dict__.get("_nf_predict_concrete", (None, None))
@@ -530,7 +531,7 @@ class Trainer:
         parts = []
         for start in range(0, len(x), size):
             chunk = x[start:start + size]
-            key = (chunk.shape, chunk.dtype.str)
+            key = (chunk.shape, chunk.dtype)
             concrete = cache.get(key)
             if concrete is None:
                 concrete = function.get_concrete_function((Tensor(chunk),))
@@ -538,8 +539,11 @@ class Trainer:
                     return None
                 cache[key] = concrete
             parts.append(concrete.run_arrays([chunk])[0])
-        out = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=0)
-        return np.array(out, copy=True) if len(parts) == 1 else out
+        if len(parts) > 1:
+            return np.concatenate(parts, axis=0)
+        out = parts[0]
+        # The caller owns the result: copy only what could be shared (a view, an input).
+        return out if out.base is None and out is not x else np.array(out, copy=True)
 
     # -- saving -------------------------------------------------------------------------------
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
