@@ -7,7 +7,8 @@ outer tape: nesting tapes gives second and higher derivatives.
 from ..backend.errors import InvalidArgumentError
 from . import nest, registry
 from .ops import math as m
-from .ops.shape import broadcast_to, one_hot, reshape, stack, zeros
+from .ops.shape import broadcast_to, reshape, stack
+from .ops.creation import one_hot, zeros
 from .tensor import Tensor
 
 

@@ -14,7 +14,8 @@ from ..core.convert import convert_to_tensor
 from ..core.ops import math as m
 from ..core.ops import reduce as r
 from ..core.ops.index import reverse
-from ..core.ops.shape import expand_dims, one_hot, reshape, shape, squeeze
+from ..core.ops.shape import expand_dims, reshape, shape, squeeze
+from ..core.ops.creation import one_hot
 from ..core.tensor import Tensor
 from ..core.variable import Variable
 from . import _objects

@@ -7,7 +7,8 @@ into ``model.losses``, which the trainer adds to the loss it minimizes.
 from ..core.ops import math as m
 from ..core.ops import reduce as r
 from ..core.ops.linalg import matmul
-from ..core.ops.shape import eye, transpose
+from ..core.ops.shape import transpose
+from ..core.ops.creation import eye
 from . import _objects
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer", "l1", "l2", "l1_l2",

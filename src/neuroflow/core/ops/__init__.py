@@ -8,11 +8,12 @@ the op ``shape`` is left out here (``core.ops.shape`` stays the family module);
 
 from . import _operators
 from . import conv as _conv
+from . import creation as _creation
 from . import index as _index
 from . import linalg as _linalg
 from . import math as _math
 from . import nn as _nn
-from . import random as _random
+from . import random as _random  # noqa: F401 - registers the random ops
 from . import reduce as _reduce
 from . import shape as _shape
 from .conv import *  # noqa: F403
@@ -22,8 +23,10 @@ from .math import *  # noqa: F403
 from .nn import *  # noqa: F403
 from .reduce import *  # noqa: F403
 from .shape import *  # noqa: F403
+# after math: creation's zeros_like/ones_like (which take dtype=) are the public ones
+from .creation import *  # noqa: F403
 
-__all__ = sorted({name for module in (_conv, _index, _linalg, _math, _nn, _reduce, _shape)
+__all__ = sorted({name for module in (_conv, _creation, _index, _linalg, _math, _nn, _reduce, _shape)
                   for name in module.__all__} - {"shape"})
 shape = _shape  # the module, not the op of the same name (see above)
 

@@ -19,7 +19,8 @@ from .math import abs as _abs
 from .math import pow as _pow
 from .math import sqrt, square
 from .reduce import reduce_max, reduce_sum
-from .shape import ones, reshape, transpose, zeros
+from .shape import reshape, transpose
+from .creation import ones, zeros
 
 __all__ = ["matmul", "tensordot", "einsum", "norm"]
 # Only in the ``nf.linalg`` namespace (as in TF 2), together with the names above.

@@ -4,7 +4,7 @@ from JSON."""
 import inspect
 
 from ...core import nest, registry
-from ...core.ops import shape as shape_ops
+from ...core.ops import creation as creation_ops
 from ...core.tensor import Tensor
 from .node import KerasTensor
 
@@ -52,7 +52,7 @@ def infer_output_spec(layer, args, kwargs):
 
 def _dummy(x, fill):
     shape = tuple(fill if d is None else d for d in x.shape)
-    return shape_ops.zeros(shape, dtype=x.dtype)
+    return creation_ops.zeros(shape, dtype=x.dtype)
 
 
 def spec_like(input_shape, dtype):

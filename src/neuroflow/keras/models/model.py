@@ -7,6 +7,7 @@ import numpy as np
 from ...core import nest
 from ...core.convert import convert_to_tensor
 from ...core.ops import math as math_ops
+from ...core.ops import creation as creation_ops
 from ...core.ops import shape as shape_ops
 from ...core.tensor import Tensor
 from ..layers import serialization
@@ -105,7 +106,7 @@ class Model(Trainer, Layer):
             self.call(specs)
         except (TypeError, ValueError, AttributeError, NotImplementedError):
             concrete = nest.map_structure(
-                lambda s: shape_ops.zeros(tuple(1 if d is None else d for d in s.shape)), specs)
+                lambda s: creation_ops.zeros(tuple(1 if d is None else d for d in s.shape)), specs)
             saved = [(v, v._value) for v in self.weights]
             self.call(concrete)
             saved += [(v, v._value) for v in self.weights if all(v is not w for w, _ in saved)]

@@ -13,7 +13,8 @@ import warnings
 from ...core.convert import convert_to_tensor
 from ...core.ops import math as m
 from ...core.ops import reduce as r
-from ...core.ops.shape import ones, stack, zeros
+from ...core.ops.shape import stack
+from ...core.ops.creation import ones, zeros
 from ...core.tape import GradientTape
 from ...core.tensor import Tensor
 from ...core.variable import Variable
