@@ -1,6 +1,5 @@
 """Turning Python and NumPy values into tensors: ``nf.constant`` and ``nf.convert_to_tensor``."""
 
-import numbers
 
 import numpy as np
 

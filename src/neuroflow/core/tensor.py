@@ -148,7 +148,7 @@ def _rebuild(value):
 
 
 class _Reference:
-    """What ``Tensor.ref()`` returns: hashes and compares by identity; ``.deref()`` gives it back."""
+    """What ``Tensor.ref()`` returns: hashes and compares by identity; ``.deref()`` undoes it."""
 
     __slots__ = ("_obj",)
 

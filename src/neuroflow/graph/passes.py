@@ -111,7 +111,8 @@ def simplify(program):
         out, ins = node.outputs[0], [get(t) for t in node.inputs]
         same = _same_type(out, ins[0]) if ins else False
         name = node.op.name
-        if name in _IDENTITY_OPS and len(ins) == 1 or name in _LIKE_OPS and same or name in ("reshape", "cast", "broadcast_to") and same:
+        if ((name in _IDENTITY_OPS and len(ins) == 1) or (name in _LIKE_OPS and same)
+                or (name in ("reshape", "cast", "broadcast_to") and same)):
             replace[id(out)] = ins[0]
         elif name == "negative" and _op_of(ins[0], producers) == "negative":
             replace[id(out)] = producers[id(ins[0])].inputs[0]

@@ -8,7 +8,6 @@ decay=0.0)``, ...). They race on 2-D loss surfaces, then train the same small ML
 import numpy as np
 
 from ..core.convert import constant
-from ..core.ops import math as m
 from ..core.ops import nn
 from ..core.ops import reduce as r
 from ..core.ops.linalg import matmul

@@ -26,7 +26,8 @@ from .shape import *  # noqa: F403
 # after math: creation's zeros_like/ones_like (which take dtype=) are the public ones
 from .creation import *  # noqa: F403
 
-__all__ = sorted({name for module in (_conv, _creation, _index, _linalg, _math, _nn, _reduce, _shape)
+_FAMILIES = (_conv, _creation, _index, _linalg, _math, _nn, _reduce, _shape)
+__all__ = sorted({name for module in _FAMILIES
                   for name in module.__all__} - {"shape"})
 shape = _shape  # the module, not the op of the same name (see above)
 

@@ -179,7 +179,8 @@ rsqrt = _unary("rsqrt", lambda xp, x: 1 / xp.sqrt(x),
                lambda gy, y, x: (gy * y * y * y * -0.5,), "Returns 1 / sqrt(x) elementwise.")
 square = _unary("square", lambda xp, x: x * x, lambda gy, y, x: (gy * x * 2,),
                 "Returns x * x elementwise.")
-reciprocal = _unary("reciprocal", lambda xp, x: 1 / x if x.dtype.kind in "fc" else xp.floor_divide(1, x),
+reciprocal = _unary("reciprocal",
+                    lambda xp, x: 1 / x if x.dtype.kind in "fc" else xp.floor_divide(1, x),
                     lambda gy, y, x: (negative(gy) * y * y,), "Returns 1 / x elementwise.")
 sin = _unary("sin", lambda xp, x: xp.sin(x), lambda gy, y, x: (gy * cos(x),),
              "Returns sin(x) elementwise.")

@@ -39,6 +39,7 @@ serialization.register(
     SymbolicOp, Attention, MultiHeadAttention, ActivityRegularization, GaussianDropout,
     GaussianNoise, SpatialDropout1D, SpatialDropout2D)
 
-__all__ = [name for name in dir() if not name.startswith("_") and name not in (
-    "activation", "attention", "layer_utils", "regularization", "convolutional", "core", "input_layer", "input_spec", "layer", "merging",
-    "node", "normalization", "pooling", "preprocessing", "reshaping", "rnn", "symbolic_ops", "wrappers")]
+_MODULES = ("activation", "attention", "layer_utils", "regularization", "convolutional", "core",
+            "input_layer", "input_spec", "layer", "merging", "node", "normalization", "pooling",
+            "preprocessing", "reshaping", "rnn", "symbolic_ops", "wrappers")
+__all__ = [name for name in dir() if not name.startswith("_") and name not in _MODULES]

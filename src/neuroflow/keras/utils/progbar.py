@@ -1,4 +1,7 @@
-"""``Progbar``: Keras 3's progress bar (``1875/1875 ━━━━━━━━━━━━━━━━━━━━ 2s 1ms/step - loss: 0.5``)."""
+"""``Progbar``: Keras 3's progress bar.
+
+``1875/1875 ━━━━━━━━━━━━━━━━━━━━ 2s 1ms/step - loss: 0.5``
+"""
 
 import math
 import os
