@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import graph
 from ..backend import device as _device
+from ..backend import memory as _memory
 from ..core import nest
 from ..core.tape import GradientTape
 from ..core.tensor import Tensor
@@ -304,6 +305,7 @@ class Trainer:
         callback_list = self._callback_list(callbacks, verbose, epochs, train.num_steps)
         self.stop_training = False
         self.make_train_function()
+        _memory.keep_freed_memory()
         with _device.blas_threads(self._blas_thread_limit()):
             return self._fit_epochs(train, val, callback_list, initial_epoch, epochs,
                                     validation_freq)
