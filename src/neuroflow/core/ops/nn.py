@@ -250,7 +250,7 @@ def log_sigmoid(x, name=None):
 # ndarray methods and in-place ufuncs: these run every training step on small arrays, where
 # NumPy's function wrappers (np.max, np.sum) cost more than the arithmetic.
 def _shifted(xp, x, axis):
-    return x - x.max(axis=axis, keepdims=True)
+    return x - xp.maximum.reduce(x, axis=axis, keepdims=True)
 
 
 def _softmax_forward(xp, x, axis):
@@ -258,7 +258,7 @@ def _softmax_forward(xp, x, axis):
         return xp.zeros_like(x)
     e = _shifted(xp, x, axis)
     xp.exp(e, out=e)
-    e /= e.sum(axis=axis, keepdims=True)
+    e /= xp.add.reduce(e, axis=axis, keepdims=True)
     return e
 
 
