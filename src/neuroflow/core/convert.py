@@ -80,22 +80,14 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
             return Tensor(_on_device(to_array(value, dtype_hint)))
         except TypeError:
             pass
-    if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in _leaves(value)):
-        value = [_plain(v) for v in value]
+    value = _plain(value)
     if isinstance(value, str | bytes):
         raise TypeError(f"String tensors are not supported: got {value!r}")
     return Tensor(_on_device(to_array(value, dtype)))
 
 
-def _leaves(value):
-    for v in value:
-        if isinstance(v, (list, tuple)):
-            yield from _leaves(v)
-        else:
-            yield v
-
-
 def _plain(value):
+    """``value`` with every tensor in it (nested lists included) as a NumPy value."""
     if isinstance(value, Tensor):
         return value.numpy()
     if isinstance(value, (list, tuple)):
@@ -116,10 +108,7 @@ def constant(value, dtype=None, shape=None, name="Const"):
         >>> nf.constant(2.7)
         <nf.Tensor: shape=(), dtype=float32, numpy=2.7>
     """
-    if isinstance(value, Tensor):
-        value = value.numpy()
-    array = to_array(value, dtype) if not isinstance(value, list | tuple) or not any(
-        isinstance(v, Tensor) for v in _leaves(value)) else to_array(_plain(value), dtype)
+    array = to_array(_plain(value), dtype)
     if shape is not None:
         shape = tuple(int(d) for d in shape)
         if array.size == 1:

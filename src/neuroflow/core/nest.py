@@ -34,8 +34,7 @@ def _pack(structure, flat, i):
         packed = {}
         for key in sorted(structure):
             packed[key], i = _pack(structure[key], flat, i)
-        return type(structure)((k, packed[k]) for k in structure) if type(structure) is not dict \
-            else {k: packed[k] for k in structure}, i
+        return type(structure)((k, packed[k]) for k in structure), i
     if isinstance(structure, (list, tuple)):
         items = []
         for item in structure:

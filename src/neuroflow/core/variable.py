@@ -106,10 +106,9 @@ class Variable(Tensor):
 
     def _update(self, value, kind):
         tracer = registry.current_tracer()
-        value = self._checked(value, kind) if tracer is None or not hasattr(
-            tracer, "assign") else value
         if tracer is not None:
             return tracer.assign(self, value, kind)
+        value = self._checked(value, kind)
         graph = getattr(value, "_graph", None)
         if graph is not None:  # a symbolic value outside a trace: an assign node in its graph
             return graph.assign(self, value, kind)

@@ -162,22 +162,22 @@ def _same_static(delta, var):
 _ONLY_THE_VARIABLE = 3
 
 
-def _in_place_add(a, b):
-    """``a + b``, written into ``a`` when nothing but its variable can see ``a``.
+def _in_place(ufunc):
+    """``ufunc(a, b)`` written into ``a`` when nothing but its variable can see ``a``.
 
     A tensor, a tape or a view sharing the buffer raises the count, and then a new array is
     made, so no value anyone holds ever changes under them.
     """
-    if sys.getrefcount(a) <= _ONLY_THE_VARIABLE and type(a) is np.ndarray and a.flags.writeable:
-        return np.add(a, b, out=a)
-    return a + b
+    def update(a, b):
+        if (sys.getrefcount(a) <= _ONLY_THE_VARIABLE and type(a) is np.ndarray
+                and a.flags.writeable):
+            return ufunc(a, b, out=a)
+        return ufunc(a, b)
+
+    return update
 
 
-def _in_place_subtract(a, b):
-    """``a - b``, in place under the same condition as ``_in_place_add``."""
-    if sys.getrefcount(a) <= _ONLY_THE_VARIABLE and type(a) is np.ndarray and a.flags.writeable:
-        return np.subtract(a, b, out=a)
-    return a - b
+_in_place_add, _in_place_subtract = _in_place(np.add), _in_place(np.subtract)
 
 
 def _nbytes(t):

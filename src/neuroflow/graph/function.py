@@ -382,9 +382,7 @@ class ConcreteFunction:
             outs = compiled.run(xp, arrays)
         except Exception as error:  # noqa: BLE001 - re-raised, named after its node
             raise compiled.error(error) from None
-        if self._single:
-            return Tensor(outs[0])
-        return self._pack([Tensor(a) for a in outs])
+        return self.pack_outputs(outs)
 
     def _pack(self, tensors):
         it = iter(tensors)

@@ -522,8 +522,7 @@ class Trainer:
                 or type(self).predict_step is not Trainer.predict_step
                 or not getattr(self, "built", False)):
             return None
-        if x.dtype.kind == "f" and x.dtype != np.float32:
-            x = x.astype(np.float32)      # as the general path: floats become floatx
+        x = adapters._to_numpy(x)   # as the general path: floats become floatx
         size = int(batch_size or 32)
         function = self.make_predict_function()
         owner, cache = self.__dict__.get("_nf_predict_concrete", (None, None))

@@ -65,7 +65,7 @@ def keep_dims_like(gy, x, axes, keepdims):
     dims = list(gy.shape)
     for a in axes:
         dims.insert(a, 1)
-    if None in dims:
+    if dims.count(None) > 1:   # one unknown dim reshapes as -1; more need the run-time shape
         return reshape_like(gy, _kept_ref(x, axes))
     return reshape(gy, dims)
 
