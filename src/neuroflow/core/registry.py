@@ -33,13 +33,17 @@ class Op:
         n_out: number of outputs.
         stateful: True for ops whose result is not a function of their inputs (random ops),
             which graph passes must never fold or merge.
+        fresh: True when the kernel always returns new buffers, never views of its inputs,
+            so that compiled graphs may write later results over them.
     """
 
-    __slots__ = ("name", "forward", "grad", "shape", "dtype", "n_out", "stateful")
+    __slots__ = ("name", "forward", "grad", "shape", "dtype", "n_out", "stateful", "fresh")
 
-    def __init__(self, name, forward, grad=None, shape=None, dtype=None, n_out=1, stateful=False):
+    def __init__(self, name, forward, grad=None, shape=None, dtype=None, n_out=1, stateful=False,
+                 fresh=False):
         self.name, self.forward, self.grad = name, forward, grad
         self.shape, self.dtype, self.n_out, self.stateful = shape, dtype, n_out, stateful
+        self.fresh = fresh
 
     def bind(self, *inputs, **attrs):
         """Applies the op to tensors ``inputs``; see ``bind``."""

@@ -18,9 +18,11 @@ import functools
 
 import numpy as np
 
+from ...backend import parallel
 from ...backend.errors import InvalidArgumentError
 from ..registry import bind, defop
 from ..shape import TensorShape
+from . import _loops
 from ._base import floating, pair, tensor
 from .shape import transpose
 
@@ -142,14 +144,35 @@ def _check_out(op_name, gy, geo):
 
 
 # -- conv2d kernels (NHWC; rank-3 NWC arrays get a unit height) --------------------------------
+# On the CPU each kernel splits its batch over the cores (one im2col + GEMM per slice, BLAS on
+# one thread per slice): the copies around the GEMMs then run on every core too.
+_SPLIT_WORK = 1 << 17   # elements of output below which a split costs more than it gains
+
+
+def _rows(xp, n, work, fn):
+    """``[fn(start, stop), ...]`` over slices of the batch ``range(n)``, split over the CPU
+    cores when there is enough ``work`` (elements per batch row) and the arrays are NumPy's."""
+    if xp is not np or n * work < _SPLIT_WORK:
+        return [fn(0, n)]
+    return parallel.split(fn, n, min_rows=max(1, -(-_SPLIT_WORK // 4 // max(work, 1))))
+
+
 def _conv_forward(xp, x, w, strides, dilations, padding):
     flat = x.ndim == 3
     if flat:
         x, w = x[:, None], w[None]
     kh, kw, c, o = w.shape
     geo = _geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
-    cols = _patches(xp, _pad(xp, x, geo), (kh, kw), geo, strides, dilations)
-    y = xp.matmul(cols, w.reshape(kh * kw * c, o)).reshape(x.shape[0], geo[0][2], geo[1][2], o)
+    x, w2 = _pad(xp, x, geo), w.reshape(kh * kw * c, o)
+    n, per_row = x.shape[0], geo[0][2] * geo[1][2]
+    y = xp.empty((n * per_row, o), dtype=xp.result_type(x, w))
+
+    def part(start, stop):
+        cols = _patches(xp, x[start:stop], (kh, kw), geo, strides, dilations)
+        xp.matmul(cols, w2, out=y[start * per_row:stop * per_row])
+
+    _rows(xp, n, per_row * (o + kh * kw * c), part)
+    y = y.reshape(n, geo[0][2], geo[1][2], o)
     return y[:, 0] if flat else y
 
 
@@ -161,23 +184,41 @@ def _conv_input_forward(xp, gy, w, *ref, input_shape, strides, dilations, paddin
     kh, kw, c, o = w.shape
     geo = _geometry(shape[1:3], (kh, kw), strides, dilations, padding)
     _check_out("conv2d_backprop_input", gy, geo)
-    gy2 = gy.reshape(-1, o)
     if kh == kw == 1 and strides == (1, 1) and not (geo[0][0] or geo[1][0]):
-        gx = xp.matmul(gy2, w.reshape(c, o).T).reshape(shape)
+        gx = xp.matmul(gy.reshape(-1, o), w.reshape(c, o).T).reshape(shape)
+        return gx[:, 0] if flat else gx
+    gx = _padded_zeros(xp, shape, geo, gy.dtype)
+    loop = _loops.col2im.get(xp, gy, w)
+    if loop is not None:   # one GEMM for all taps, the patches added back in one pass
+        gy, w_t = np.ascontiguousarray(gy), np.ascontiguousarray(w.reshape(-1, o).T)
+
+        def part(start, stop):
+            cols = np.matmul(gy[start:stop], w_t)
+            loop(cols, gx[start:stop], kh, kw, *strides, *dilations)
+
+        _rows(xp, shape[0], gx[0].size + gy[0].size * kh * kw, part)
+        gx = _crop(gx, geo, shape[1:3])
+        return gx[:, 0] if flat else gx
+    # A contiguous (M, C) block per tap scatters faster than the (M, kh * kw * C) patch
+    # matrix. With one channel: (kh * kw, M) in one product, added as runs of pixels.
+    if c == 1:
+        w_taps = w.reshape(kh * kw, o)
     else:
-        # A contiguous (M, C) block per tap scatters faster than the (M, kh * kw * C) patch
-        # matrix. With one channel: (kh * kw, M) in one product, added as runs of pixels.
-        gx = _padded_zeros(xp, shape, geo, gy.dtype)
+        w_taps = xp.ascontiguousarray(w.reshape(kh * kw, c, o).transpose(0, 2, 1))
+
+    def part(start, stop):
+        g, target = gy[start:stop], gx[start:stop]
         if c == 1:
-            cols = xp.matmul(w.reshape(kh * kw, o), gy2.T)
-            target, block = gx[..., 0], gy.shape[:3]
+            cols = xp.matmul(w_taps, g.reshape(-1, o).T)
+            target, block = target[..., 0], g.shape[:3]
         else:
-            w_taps = xp.ascontiguousarray(w.reshape(kh * kw, c, o).transpose(0, 2, 1))
-            cols = xp.matmul(gy2[None], w_taps)
-            target, block = gx, gy.shape[:3] + (c,)
+            cols = xp.matmul(g.reshape(-1, o)[None], w_taps)
+            block = g.shape[:3] + (c,)
         for t, (i, j) in enumerate(_taps((kh, kw))):
             _tap(target, i, j, geo, strides, dilations)[...] += cols[t].reshape(block)
-        gx = _crop(gx, geo, shape[1:3])
+
+    _rows(xp, shape[0], gx[0].size + gy[0].size * kh * kw, part)
+    gx = _crop(gx, geo, shape[1:3])
     return gx[:, 0] if flat else gx
 
 
@@ -186,11 +227,20 @@ def _conv_filter_forward(xp, x, gy, *ref, filter_shape, strides, dilations, padd
     flat = len(shape) == 3
     if flat:
         x, gy, shape = x[:, None], gy[:, None], (1,) + shape
-    kh, kw, _, o = shape
+    kh, kw, c, o = shape
     geo = _geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
     _check_out("conv2d_backprop_filter", gy, geo)
-    cols = _patches(xp, _pad(xp, x, geo), (kh, kw), geo, strides, dilations)
-    gw = xp.matmul(cols.T, gy.reshape(-1, o)).reshape(shape)
+    x = _pad(xp, x, geo)
+
+    def part(start, stop):
+        cols = _patches(xp, x[start:stop], (kh, kw), geo, strides, dilations)
+        return xp.matmul(cols.T, gy[start:stop].reshape(-1, o))
+
+    parts = _rows(xp, x.shape[0], gy[0].size * (kh * kw * c + 1), part)
+    gw = parts[0]
+    for more in parts[1:]:
+        gw += more
+    gw = gw.reshape(shape)
     return gw[0] if flat else gw
 
 
@@ -307,12 +357,14 @@ def _filter_rule(name):
 class _Family:
     """``y = apply(x, w)`` and its two adjoints, each op's gradient written with the others."""
 
-    def __init__(self, name, forward, input_forward, filter_forward, depthwise=False):
-        self.apply = defop(name, forward, grad=self._grad, shape=_conv_rule(name, depthwise))
+    def __init__(self, name, forward, input_forward, filter_forward, depthwise=False,
+                 fresh=False):
+        self.apply = defop(name, forward, grad=self._grad, shape=_conv_rule(name, depthwise),
+                           fresh=fresh)
         self.input = defop(name + "_backprop_input", input_forward, grad=self._input_grad,
-                           shape=_input_rule(name + "_backprop_input"))
+                           shape=_input_rule(name + "_backprop_input"), fresh=fresh)
         self.filter = defop(name + "_backprop_filter", filter_forward, grad=self._filter_grad,
-                            shape=_filter_rule(name + "_backprop_filter"))
+                            shape=_filter_rule(name + "_backprop_filter"), fresh=fresh)
 
     def input_grad(self, gy, w, like, attrs):
         """d(<gy, apply(x, w)>)/dx for an ``x`` shaped like the tensor ``like``."""
@@ -338,7 +390,7 @@ class _Family:
                 bind(self.apply, (x, gz), attrs)) + (None,) * len(ref)
 
 
-_CONV = _Family("conv2d", _conv_forward, _conv_input_forward, _conv_filter_forward)
+_CONV = _Family("conv2d", _conv_forward, _conv_input_forward, _conv_filter_forward, fresh=True)
 _DEPTHWISE = _Family("depthwise_conv2d_native", _depthwise_forward, _depthwise_input_forward,
                      _depthwise_filter_forward, depthwise=True)
 
@@ -396,8 +448,18 @@ def _untile(xp, g, shape):
     return gx
 
 
+def _window_args(ksize, strides, geo):
+    return ksize + strides + (geo[0][0], geo[1][0])
+
+
 def _max_pool_forward(xp, x, ksize, strides, padding):
     flat, geo, x = _pool_setup(x, ksize, strides, padding)
+    loop = _loops.max_pool.get(xp, x)
+    if loop is not None:
+        x, args = np.ascontiguousarray(x), _window_args(ksize, strides, geo)
+        y = np.empty((x.shape[0], geo[0][2], geo[1][2], x.shape[3]), x.dtype)
+        _rows(xp, x.shape[0], x[0].size, lambda a, b: loop(x[a:b], y[a:b], *args))
+        return y[:, 0] if flat else y
     y = _reduce_windows(xp, _pad(xp, x, geo, _lowest(x.dtype)), ksize, strides, geo, xp.maximum)
     return y[:, 0] if flat else y
 
@@ -441,7 +503,13 @@ def _max_pool_grad_forward(xp, x, y, gy, ksize, strides, padding):
     flat, geo, x = _pool_setup(x, ksize, strides, padding)
     if flat:
         y, gy = y[:, None], gy[:, None]
-    if _tiled(ksize, strides, geo):
+    loop = _loops.max_pool_grad.get(xp, x, gy)
+    if loop is not None and x.dtype == gy.dtype:
+        x, y, gy = map(np.ascontiguousarray, (x, y, gy))
+        gx, args = np.empty(x.shape, gy.dtype), _window_args(ksize, strides, geo)
+        _rows(xp, x.shape[0], x[0].size,
+              lambda a, b: loop(x[a:b], y[a:b], gy[a:b], gx[a:b], *args))
+    elif _tiled(ksize, strides, geo):
         gx = _tiled_max_grad(xp, x, y, gy, ksize)
     else:
         size = x.shape[1:3]
@@ -532,12 +600,12 @@ def _avg_pool_grad(gy, y, x, **attrs):
 
 _MAX_POOL = defop("max_pool", _max_pool_forward,
                   grad=lambda gy, y, x, **a: (bind(_MAX_POOL_GRAD, (x, y, gy), a),),
-                  shape=_pool_rule("max_pool"))
+                  shape=_pool_rule("max_pool"), fresh=True)
 # max_pool_grad(x, y, gy) is linear in gy and piecewise constant in x (and y, its function).
 _MAX_POOL_GRAD = defop(
     "max_pool_grad", _max_pool_grad_forward,
     grad=lambda gz, z, x, y, gy, **a: (None, None, bind(_MAX_POOL_GATHER, (x, y, gz), a)),
-    shape=lambda x, y, gy, **a: x)
+    shape=lambda x, y, gy, **a: x, fresh=True)
 # Its adjoint: g read at each window's first maximum (TF's MaxPoolGradGrad).
 _MAX_POOL_GATHER = defop(
     "max_pool_grad_grad", _max_pool_gather_forward,

@@ -1,0 +1,90 @@
+"""Numba loops for the CPU hot spots of convolution and pooling (see ``backend/jit.py``).
+
+Each loop does in one pass what the op's ``xp`` kernel does in several NumPy passes; the
+``xp`` kernel stays the definition and the tests check that the two agree. Arrays are NHWC
+and C-contiguous, and the innermost loop runs along channels, the contiguous axis, so that it
+vectorizes. Loops are single-threaded: kernels split the batch over the cores themselves
+(``backend/parallel.py``), one loop per slice.
+"""
+
+import numpy as np
+
+from ...backend.jit import kernel
+
+
+@kernel()
+def max_pool(x, y, kh, kw, sh, sw, top, left):
+    """``y[b, i, j] = max`` of ``x`` over the window at ``(i * sh - top, j * sw - left)``
+    (elements outside ``x`` are padding: never the maximum; NaN propagates, as in NumPy)."""
+    n, h, w, c = x.shape
+    ho, wo = y.shape[1], y.shape[2]
+    for b in range(n):
+        for i in range(ho):
+            for j in range(wo):
+                out = y[b, i, j]
+                out[:] = -np.inf
+                for di in range(kh):
+                    r = i * sh - top + di
+                    if r < 0 or r >= h:
+                        continue
+                    for dj in range(kw):
+                        col = j * sw - left + dj
+                        if col < 0 or col >= w:
+                            continue
+                        row = x[b, r, col]
+                        for k in range(c):
+                            v = row[k]
+                            if v > out[k] or v != v:
+                                out[k] = v
+
+
+@kernel()
+def max_pool_grad(x, y, gy, gx, kh, kw, sh, sw, top, left):
+    """``gx`` (shaped like ``x``) = the sum of the ``gy[b, i, j, k]`` whose window has its first
+    element (row-major) equal to ``y[b, i, j, k]``, the window's maximum, there: TF's routing.
+
+    Per window, ``todo[k]`` is 1 until channel ``k``'s maximum is found: a branch-free inner
+    loop (3x faster than searching each channel's window in turn).
+    """
+    n, h, w, c = x.shape
+    ho, wo = y.shape[1], y.shape[2]
+    todo = np.empty(c, gx.dtype)
+    zero = gx.dtype.type(0)
+    gx[:] = 0
+    for b in range(n):
+        for i in range(ho):
+            for j in range(wo):
+                top_row, grad = y[b, i, j], gy[b, i, j]
+                todo[:] = 1
+                for di in range(kh):
+                    r = i * sh - top + di
+                    if r < 0 or r >= h:
+                        continue
+                    for dj in range(kw):
+                        col = j * sw - left + dj
+                        if col < 0 or col >= w:
+                            continue
+                        row, out = x[b, r, col], gx[b, r, col]
+                        for k in range(c):
+                            hit = todo[k] if row[k] == top_row[k] else zero
+                            out[k] += hit * grad[k]
+                            todo[k] -= hit
+
+
+@kernel()
+def col2im(cols, gx, kh, kw, sh, sw, dh, dw):
+    """Adds each window's patch row of ``cols`` ``(N, Ho, Wo, kh * kw * C)`` back into the
+    padded ``gx`` ``(N, Hp, Wp, C)``, which starts at zero: the adjoint of im2col."""
+    n, ho, wo = cols.shape[0], cols.shape[1], cols.shape[2]
+    c = gx.shape[3]
+    gx[:] = 0
+    for b in range(n):
+        for i in range(ho):
+            for j in range(wo):
+                patch = cols[b, i, j]
+                for di in range(kh):
+                    for dj in range(kw):
+                        out = gx[b, i * sh + di * dh, j * sw + dj * dw]
+                        base = (di * kw + dj) * c
+                        for k in range(c):
+                            out[k] += patch[base + k]
