@@ -1,9 +1,45 @@
-"""``nf.config``: devices on this machine."""
+"""``nf.config``: devices on this machine, and CPU threads (``nf.config.threading``)."""
 
+import types
+
+from .backend import parallel as _parallel
 from .backend.device import list_physical_devices
 
 __all__ = ["list_physical_devices", "list_logical_devices", "set_visible_devices",
-           "get_visible_devices"]
+           "get_visible_devices", "threading"]
+
+
+def _set_intra_op_parallelism_threads(num_threads):
+    """Threads a large CPU kernel (convolution, pooling, big elementwise ops) splits its
+    batch over; 0 (the default) uses one per available core, 1 turns splitting off."""
+    _parallel.set_threads(num_threads)
+
+
+def _get_intra_op_parallelism_threads():
+    """The value set by ``set_intra_op_parallelism_threads`` (0: one per core)."""
+    return _parallel.get_threads()
+
+
+def _set_inter_op_parallelism_threads(num_threads):
+    """Accepted for TF compatibility: neuroflow runs independent ops one after another."""
+    if not isinstance(num_threads, int) or isinstance(num_threads, bool) or num_threads < 0:
+        raise ValueError(f"the number of threads must be an int >= 0, got {num_threads!r}")
+    _INTER[0] = num_threads
+
+
+def _get_inter_op_parallelism_threads():
+    """The value set by ``set_inter_op_parallelism_threads`` (0 by default)."""
+    return _INTER[0]
+
+
+_INTER = [0]
+threading = types.SimpleNamespace(
+    set_intra_op_parallelism_threads=_set_intra_op_parallelism_threads,
+    get_intra_op_parallelism_threads=_get_intra_op_parallelism_threads,
+    set_inter_op_parallelism_threads=_set_inter_op_parallelism_threads,
+    get_inter_op_parallelism_threads=_get_inter_op_parallelism_threads,
+)
+threading.__doc__ = "TF's ``tf.config.threading``: how many CPU threads ops may use."
 
 
 def list_logical_devices(device_type=None):

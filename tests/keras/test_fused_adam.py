@@ -25,15 +25,19 @@ def _run(compiled, steps=30, **adam):
 
 import pytest
 
+from neuroflow.backend import jit
+
 
 @pytest.fixture(params=["numba", "numpy"])
-def kernel(request, monkeypatch):
+def kernel(request):
     """Runs a test with the Numba kernel (when installed) and with the NumPy fallback."""
     if request.param == "numpy":
-        monkeypatch.setattr(fused, "_NUMBA_ADAM", [None])
-    elif fused._numba_adam() is None:
+        with jit.disabled():
+            yield request.param
+        return
+    if not jit.enabled():
         pytest.skip("numba is not installed")
-    return request.param
+    yield request.param
 
 
 def test_fused_is_bit_equal_to_eager(kernel):

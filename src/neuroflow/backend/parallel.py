@@ -132,7 +132,8 @@ def sum_leading(x, lead):
     Each slice is one BLAS product ``ones @ rows``: NumPy's ``add.reduce`` over the leading
     axis of a ``(rows, C)`` array runs one short inner loop per row, several times slower.
     """
-    if type(x) is not np.ndarray or not x.flags.c_contiguous or x.dtype.kind != "f":
+    if (type(x) is not np.ndarray or not x.flags.c_contiguous or x.dtype.kind != "f"
+            or x.size == 0):
         return np.add.reduce(x, tuple(range(lead)))
     rows = x.reshape(-1, int(np.prod(x.shape[lead:], dtype=np.int64)))
     ones = np.ones(rows.shape[0], x.dtype)
@@ -142,3 +143,4 @@ def sum_leading(x, lead):
     for more in parts[1:]:
         total += more
     return total.reshape(x.shape[lead:])
+

@@ -10,6 +10,7 @@ and keep their order relative to variable reads.
 import numpy as np
 
 from ..core.registry import READ, Op
+from .fuse import fuse_convolutions
 from .nodes import ASSIGN, CONST, PLACEHOLDER, SPECIAL, Node
 
 _IDENTITY_OPS = {"identity", "stop_gradient", "read_variable"}
@@ -58,7 +59,7 @@ def optimize(program, keep_side_effects=True):
         program = fuse_softmax_cross_entropy(program)
         if len(program.nodes) == before:
             break
-    return program
+    return dead_code(fuse_convolutions(program), keep_side_effects)
 
 
 def _rebuild(program, replace, keep=None):

@@ -88,3 +88,18 @@ def col2im(cols, gx, kh, kw, sh, sw, dh, dw):
                         base = (di * kw + dj) * c
                         for k in range(c):
                             out[k] += patch[base + k]
+
+
+@kernel()
+def bias_relu(y, b, relu):
+    """``y = y + b`` in place (``y`` is ``(M, C)``, ``b`` is ``(C,)``), then ``max(y, 0)``
+    when ``relu``: one pass where NumPy's broadcast add runs a short inner loop per row."""
+    for r in range(y.shape[0]):
+        row = y[r]
+        if relu:
+            for k in range(row.shape[0]):
+                v = row[k] + b[k]
+                row[k] = v if v > 0 or v != v else 0
+        else:
+            for k in range(row.shape[0]):
+                row[k] += b[k]

@@ -93,20 +93,36 @@ def _windows(xp, x, ksize, geo, strides, dilations):
     return xp.lib.stride_tricks.as_strided(x, shape, steps)
 
 
-def _patches(xp, x, ksize, geo, strides, dilations):
+def _patches(xp, x, ksize, geo, strides, dilations, ones=False):
     """The im2col matrix ``(N * Ho * Wo, kh * kw * C)`` of the padded ``x``: one copy.
 
     With one channel it is gathered tap-major and returned transposed, so that the copy moves
-    runs of neighbouring pixels instead of single floats (twice as fast).
+    runs of neighbouring pixels instead of single floats (twice as fast). ``ones=True`` appends
+    a column of ones, so that one product with the gradient also gives the bias gradient.
     """
     n, c = x.shape[0], x.shape[3]
-    m, k = n * geo[0][2] * geo[1][2], ksize[0] * ksize[1] * c
+    ho, wo = geo[0][2], geo[1][2]
+    m, k = n * ho * wo, ksize[0] * ksize[1] * c
     if c != 1:
-        return _windows(xp, x, ksize, geo, strides, dilations).reshape(m, k)
+        windows = _windows(xp, x, ksize, geo, strides, dilations)
+        if not ones:
+            return windows.reshape(m, k)
+        cols = xp.empty((m, k + 1), dtype=x.dtype)
+        step, row = cols.itemsize, cols.strides[0]
+        xp.lib.stride_tricks.as_strided(cols, windows.shape, (
+            ho * wo * row, wo * row, row, ksize[1] * c * step, c * step, step))[...] = windows
+        cols[:, k] = 1
+        return cols
     sn, sh, sw, _ = x.strides
-    shape = (ksize[0], ksize[1], n, geo[0][2], geo[1][2])
+    shape = (ksize[0], ksize[1], n, ho, wo)
     steps = (sh * dilations[0], sw * dilations[1], sn, sh * strides[0], sw * strides[1])
-    return xp.lib.stride_tricks.as_strided(x, shape, steps).reshape(k, m).T
+    taps = xp.lib.stride_tricks.as_strided(x, shape, steps)
+    if not ones:
+        return taps.reshape(k, m).T
+    cols = xp.empty((k + 1, m), dtype=x.dtype)
+    cols[:k].reshape(shape)[...] = taps
+    cols[k] = 1
+    return cols.T
 
 
 def _tap(x, i, j, geo, strides, dilations):
@@ -157,7 +173,7 @@ def _rows(xp, n, work, fn):
     return parallel.split(fn, n, min_rows=max(1, -(-_SPLIT_WORK // 4 // max(work, 1))))
 
 
-def _conv_forward(xp, x, w, strides, dilations, padding):
+def _conv_forward(xp, x, w, strides, dilations, padding, b=None, activation=None):
     flat = x.ndim == 3
     if flat:
         x, w = x[:, None], w[None]
@@ -166,14 +182,39 @@ def _conv_forward(xp, x, w, strides, dilations, padding):
     x, w2 = _pad(xp, x, geo), w.reshape(kh * kw * c, o)
     n, per_row = x.shape[0], geo[0][2] * geo[1][2]
     y = xp.empty((n * per_row, o), dtype=xp.result_type(x, w))
+    epilogue = None if b is None else _epilogue(xp, y, b, activation)
 
     def part(start, stop):
         cols = _patches(xp, x[start:stop], (kh, kw), geo, strides, dilations)
-        xp.matmul(cols, w2, out=y[start * per_row:stop * per_row])
+        rows = y[start * per_row:stop * per_row]
+        xp.matmul(cols, w2, out=rows)
+        if epilogue is not None:   # on this core's slice, while it is still in cache
+            epilogue(rows)
 
     _rows(xp, n, per_row * (o + kh * kw * c), part)
     y = y.reshape(n, geo[0][2], geo[1][2], o)
     return y[:, 0] if flat else y
+
+
+def _epilogue(xp, y, b, activation):
+    """In place on rows of the ``(M, O)`` output: ``+ b``, then ReLU if ``activation``."""
+    relu = activation == "relu"
+    loop = _loops.bias_relu.get(xp, y, b)
+    if loop is not None and b.dtype == y.dtype:
+        b = np.ascontiguousarray(b)
+        return lambda rows: loop(rows, b, relu)
+
+    def apply(rows):
+        rows += b
+        if relu:
+            xp.maximum(rows, 0, out=rows)
+    return apply
+
+
+def _conv_bias_forward(xp, x, w, b, activation, **attrs):
+    """``activation(conv2d(x, w) + b)`` in one pass over the output; made by graph passes
+    (graph/fuse.py) after differentiation, so it needs no gradient of its own."""
+    return _conv_forward(xp, x, w, b=b, activation=activation, **attrs)
 
 
 def _conv_input_forward(xp, gy, w, *ref, input_shape, strides, dilations, padding):
@@ -222,7 +263,8 @@ def _conv_input_forward(xp, gy, w, *ref, input_shape, strides, dilations, paddin
     return gx[:, 0] if flat else gx
 
 
-def _conv_filter_forward(xp, x, gy, *ref, filter_shape, strides, dilations, padding):
+def _conv_filter_forward(xp, x, gy, *ref, filter_shape, strides, dilations, padding,
+                         bias=False):
     shape = tuple(ref[0].shape) if ref else filter_shape
     flat = len(shape) == 3
     if flat:
@@ -233,15 +275,23 @@ def _conv_filter_forward(xp, x, gy, *ref, filter_shape, strides, dilations, padd
     x = _pad(xp, x, geo)
 
     def part(start, stop):
-        cols = _patches(xp, x[start:stop], (kh, kw), geo, strides, dilations)
+        cols = _patches(xp, x[start:stop], (kh, kw), geo, strides, dilations, ones=bias)
         return xp.matmul(cols.T, gy[start:stop].reshape(-1, o))
 
     parts = _rows(xp, x.shape[0], gy[0].size * (kh * kw * c + 1), part)
     gw = parts[0]
     for more in parts[1:]:
         gw += more
+    gb, gw = gw[-1], gw[:-1] if bias else gw
     gw = gw.reshape(shape)
-    return gw[0] if flat else gw
+    gw = gw[0] if flat else gw
+    return (gw, gb) if bias else gw
+
+
+def _conv_filter_bias_forward(xp, x, gy, **attrs):
+    """``(conv2d_backprop_filter(x, gy), gy summed over all but its channel axis)``: one
+    product gives both, the patch matrix carrying a column of ones for the bias."""
+    return _conv_filter_forward(xp, x, gy, bias=True, **attrs)
 
 
 # -- depthwise kernels: filter (kh, kw, C, M), output channel c * M + m ------------------------
@@ -391,6 +441,14 @@ class _Family:
 
 
 _CONV = _Family("conv2d", _conv_forward, _conv_input_forward, _conv_filter_forward, fresh=True)
+CONV_BIAS = defop(
+    "conv2d_bias_activation", _conv_bias_forward, fresh=True,
+    shape=lambda x, w, b, activation, **a: _conv_rule("conv2d", False)(x, w, **a))
+# Made by graph passes from a conv2d_backprop_filter and a bias gradient of the same ``gy``
+# (graph/fuse.py), after differentiation: it needs no gradient of its own.
+CONV_FILTER_BIAS = defop(
+    "conv2d_backprop_filter_bias", _conv_filter_bias_forward, n_out=2, fresh=True,
+    shape=lambda x, gy, filter_shape, **a: (TensorShape(filter_shape), TensorShape(gy[-1:])))
 _DEPTHWISE = _Family("depthwise_conv2d_native", _depthwise_forward, _depthwise_input_forward,
                      _depthwise_filter_forward, depthwise=True)
 
@@ -464,6 +522,12 @@ def _max_pool_forward(xp, x, ksize, strides, padding):
     return y[:, 0] if flat else y
 
 
+def _unmatched(dtype):
+    """Padding that never equals a window's maximum (NaN), so that a window of -inf routes
+    its gradient to a real element; integers have no such value and pad with their lowest."""
+    return np.nan if dtype.kind == "f" else _lowest(dtype)
+
+
 def _first_max(xp, x, y, ksize, strides, geo):
     """Per tap ``(i, j)``, where it holds its window's first maximum (row-major), as TF routes.
 
@@ -489,7 +553,7 @@ def _tiled_max_grad(xp, x, y, gy, ksize):
     (kh, kw), (n, ho, wo, c) = ksize, y.shape
     blocks = x[:, :ho * kh, :wo * kw].reshape(n, ho, kh, wo, kw, c)
     hit = blocks == y[:, :, None, :, None]
-    if int(xp.count_nonzero(hit)) != y.size:
+    if kh * kw > 1:
         # Ties (a ReLU before the pool makes many all-zero windows): keep each first hit.
         taken = hit[:, :, 0, :, 0].copy()
         for i, j in _taps(ksize)[1:]:
@@ -513,7 +577,7 @@ def _max_pool_grad_forward(xp, x, y, gy, ksize, strides, padding):
         gx = _tiled_max_grad(xp, x, y, gy, ksize)
     else:
         size = x.shape[1:3]
-        x = _pad(xp, x, geo, _lowest(x.dtype))
+        x = _pad(xp, x, geo, _unmatched(x.dtype))
         gx = xp.zeros(x.shape, dtype=gy.dtype)
         add = _overlapping(ksize, strides)
         for i, j, hit in _first_max(xp, x, y, ksize, strides, geo):
@@ -530,7 +594,7 @@ def _max_pool_gather_forward(xp, x, y, g, ksize, strides, padding):
     flat, geo, x = _pool_setup(x, ksize, strides, padding)
     if flat:
         y, g = y[:, None], g[:, None]
-    x, g = _pad(xp, x, geo, _lowest(x.dtype)), _pad(xp, g, geo)
+    x, g = _pad(xp, x, geo, _unmatched(x.dtype)), _pad(xp, g, geo)
     out = xp.zeros(y.shape, dtype=g.dtype)
     for i, j, hit in _first_max(xp, x, y, ksize, strides, geo):
         out += hit * _tap(g, i, j, geo, strides, _ONES)

@@ -7,11 +7,11 @@ values are views into the flat buffers, re-packed whenever something else assign
 and a buffer anyone else can still see is never written in place (copy on write).
 """
 
-import importlib.util
 import sys
 
 import numpy as np
 
+from ...backend import jit, parallel
 from ...core.registry import bind, defop
 from ...core.shape import TensorShape
 
@@ -87,41 +87,27 @@ class AdamPlan:
         return lr
 
 
-_NUMBA_ADAM = []   # the compiled kernel, once numba has been asked for it
-
-
-def _numba_adam():
-    """Adam as one pass of a Numba loop (7x fewer memory passes than NumPy), or None.
-
-    IEEE arithmetic (no fastmath), so results are bit-equal to the NumPy path.
-    """
-    if not _NUMBA_ADAM:
-        kernel = None
-        if importlib.util.find_spec("numba") is not None:
-            import numba  # noqa: PLC0415 - optional and heavy: loaded on the first fused step
-
-            # In place: with separate output arguments LLVM must assume they may alias the
-            # inputs and falls back to a scalar loop (7x slower).
-            # Moments of weights whose gradient stays 0 (dead units, blank pixels) decay
-            # geometrically into subnormal numbers, where x86 arithmetic is ~100x slower; like
-            # TF on the CPU (flush-to-zero), they are flushed to 0.
-            @numba.njit(cache=True, error_model="numpy", boundscheck=False)
-            def kernel(p, g, m, v, alpha, c1, c2, eps):
-                tiny = np.float32(1.1754944e-38)   # the smallest normal float32
-                zero = np.float32(0)
-                for i in range(p.shape[0]):
-                    gi = g[i]
-                    mi = m[i] + (gi - m[i]) * c1
-                    vi = v[i] + (gi * gi - v[i]) * c2
-                    mi = zero if abs(mi) < tiny else mi
-                    vi = zero if vi < tiny else vi
-                    m[i] = mi
-                    v[i] = vi
-                    step = mi * alpha
-                    step = zero if abs(step) < tiny else step
-                    p[i] = p[i] - step / (np.sqrt(vi) + eps)
-        _NUMBA_ADAM.append(kernel)
-    return _NUMBA_ADAM[0]
+# In place: with separate output arguments LLVM must assume they may alias the inputs and
+# falls back to a scalar loop (7x slower). Moments of weights whose gradient stays 0 (dead
+# units, blank pixels) decay geometrically into subnormal numbers, where x86 arithmetic is
+# ~100x slower; like TF on the CPU (flush-to-zero), they are flushed to 0.
+@jit.kernel()
+def _adam_loop(p, g, m, v, alpha, c1, c2, eps):
+    """Adam as one pass of a Numba loop (7x fewer memory passes than NumPy). IEEE arithmetic
+    (no fastmath), so results are bit-equal to the NumPy path."""
+    tiny = np.float32(1.1754944e-38)   # the smallest normal float32
+    zero = np.float32(0)
+    for i in range(p.shape[0]):
+        gi = g[i]
+        mi = m[i] + (gi - m[i]) * c1
+        vi = v[i] + (gi * gi - v[i]) * c2
+        mi = zero if abs(mi) < tiny else mi
+        vi = zero if vi < tiny else vi
+        m[i] = mi
+        v[i] = vi
+        step = mi * alpha
+        step = zero if abs(step) < tiny else step
+        p[i] = p[i] - step / (np.sqrt(vi) + eps)
 
 
 def _fused_adam_forward(xp, *grads, plan):
@@ -137,12 +123,14 @@ def _fused_adam_forward(xp, *grads, plan):
     m_new, v_new, p_new = plan.moments.writable(), plan.velocities.writable(), \
         plan.params.writable()
     c1, c2, eps = np.float32(1 - opt.beta_1), np.float32(1 - opt.beta_2), np.float32(opt.epsilon)
-    kernel = _numba_adam()
+    kernel = _adam_loop.get(np, g)
     if kernel is not None:
         for old, new in ((p_old, p_new), (m_old, m_new), (v_old, v_new)):
             if new is not old:   # copy on write: start the new buffer from the old values
                 new[...] = old
-        kernel(p_new, g, m_new, v_new, alpha, c1, c2, eps)
+        # Elementwise: large models update slices of the buffers on all cores at once.
+        parallel.split(lambda a, b: kernel(p_new[a:b], g[a:b], m_new[a:b], v_new[a:b], alpha,
+                                           c1, c2, eps), g.shape[0], min_rows=1 << 16)
     else:
         _numpy_adam(g, m_old, v_old, p_old, m_new, v_new, p_new, alpha, c1, c2, eps, tmp,
                     tmp2)
@@ -153,7 +141,7 @@ def _fused_adam_forward(xp, *grads, plan):
 
 
 def _numpy_adam(g, m_old, v_old, p_old, m_new, v_new, p_new, alpha, c1, c2, eps, tmp, tmp2):
-    """The same update as ``_numba_adam``'s kernel, in NumPy calls (13 passes)."""
+    """The same update as ``_adam_loop``, in NumPy calls (13 passes)."""
     np.subtract(g, m_old, out=tmp)                 # m += (g - m) * (1 - beta_1)
     tmp *= c1
     np.add(m_old, tmp, out=m_new)
