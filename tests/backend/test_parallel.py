@@ -201,7 +201,7 @@ def test_concurrent_splits_both_finish_with_right_results(threads):
 
 
 # -- elementwise ---------------------------------------------------------------------------------
-BIG = (67, 31, 131)   # 272,087 elements >= ELEMENTWISE_MIN; 67 rows split unevenly
+BIG = (67, 131, 131)   # 1,149,787 elements >= ELEMENTWISE_MIN; 67 rows split unevenly
 
 
 def _spy_split(monkeypatch):

@@ -134,3 +134,54 @@ def test_keras_cnn_trains_the_same_compiled_and_eager():
         results.append(m.get_weights())
     for a, e in zip(*results):
         np.testing.assert_allclose(a, e, rtol=1e-4, atol=1e-5)
+
+
+def _odd_block_step(w, b, also_return_conv=False):
+    def step(x):
+        with nf.GradientTape() as tape:
+            z = nf.nn.relu(nf.nn.conv2d(x, w, 1, "VALID") + b)      # 11 x 11
+            loss = nf.reduce_sum(nf.square(nf.nn.max_pool2d(z, 2, 2, "VALID")))  # reads 10 x 10
+        grads = tape.gradient(loss, [w, b])
+        return [loss] + grads + ([z] if also_return_conv else [])
+    return step
+
+
+def test_convolution_skips_what_a_valid_pooling_drops():
+    w, b = _weights(3, 4)
+    x = nf.constant(RNG.random((2, 13, 13, 3), dtype=np.float32))
+    step = _odd_block_step(w, b)
+    concrete = nf.function(step).get_concrete_function(x)
+    active = {n.op.name: n.attrs.get("active") for n in concrete.program.nodes
+              if n.op.name.startswith("conv2d")}
+    assert active == {"conv2d_bias_activation": (10, 10),
+                      "conv2d_backprop_filter_bias": (10, 10)}, active
+    for got, want in zip(concrete(x), step(x)):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=2e-5, atol=2e-5)
+
+
+def test_gradient_of_the_input_skips_the_dropped_border_too():
+    w, b = _weights(3, 4)
+    x = nf.constant(RNG.random((2, 13, 13, 3), dtype=np.float32))
+
+    def step(x):
+        with nf.GradientTape() as tape:
+            tape.watch(x)
+            z = nf.nn.relu(nf.nn.conv2d(x, w, 1, "VALID") + b)
+            loss = nf.reduce_sum(nf.nn.max_pool2d(z, 2, 2, "VALID"))
+        return tape.gradient(loss, x)
+
+    concrete = nf.function(step).get_concrete_function(x)
+    assert [n.attrs.get("active") for n in concrete.program.nodes
+            if n.op.name == "conv2d_backprop_input"] == [(10, 10)]
+    np.testing.assert_allclose(concrete(x).numpy(), step(x).numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_no_region_when_the_whole_output_is_read_elsewhere():
+    w, b = _weights(3, 4)
+    x = nf.constant(RNG.random((2, 13, 13, 3), dtype=np.float32))
+    step = _odd_block_step(w, b, also_return_conv=True)
+    concrete = nf.function(step).get_concrete_function(x)
+    forward = [n for n in concrete.program.nodes if n.op.name == "conv2d_bias_activation"]
+    assert forward and "active" not in forward[0].attrs
+    got, want = concrete(x)[-1].numpy(), step(x)[-1].numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-5)   # the border rows are really computed

@@ -162,3 +162,14 @@ def test_conv_layer_step_with_bias_gradient_equals_eager(threads):
     for graph, eager in zip(nf.function(step)(x), step(x)):
         scale = float(np.abs(eager.numpy()).max())
         np.testing.assert_allclose(graph.numpy(), eager.numpy(), rtol=1e-5, atol=1e-6 * scale)
+
+
+def test_relu_gradient_kernel_matches_the_mask_product_on_special_values():
+    from neuroflow.graph import execute
+
+    gy = np.array([1.0, -2.0, np.inf, -np.inf, np.nan, 3.0, -0.0, 5.0], np.float32)
+    y = np.array([1.0, 0.0, -1.0, 0.0, 2.0, np.nan, 1.0, -0.0], np.float32)
+    want = np.multiply(gy, y > 0)
+    got = execute._relu_grad(gy, y, out=np.empty_like(gy))
+    np.testing.assert_array_equal(got, want)
+    assert np.array_equal(np.signbit(got), np.signbit(want))

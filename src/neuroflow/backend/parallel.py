@@ -74,6 +74,11 @@ def bounds(n, parts):
     return [(n * k // parts, n * (k + 1) // parts) for k in range(parts)]
 
 
+def rows_per_slice(row_work):
+    """Rows per slice so that each slice does at least half of ``MIN_WORK``."""
+    return max(1, -(-MIN_WORK // 2 // max(int(row_work), 1)))
+
+
 def split(fn, n, min_rows=1):
     """``[fn(start, stop) for each slice of range(n)]``, the slices computed at once.
 
@@ -102,7 +107,10 @@ def split(fn, n, min_rows=1):
         _LOCK.release()
 
 
-ELEMENTWISE_MIN = 1 << 18   # elements: smaller elementwise calls are not worth a split
+# Element operations below which a split costs more than it gains: waking a worker thread
+# takes 20-70 us on a virtual machine, about what one core needs for 10^6 simple operations.
+MIN_WORK = 1 << 20
+ELEMENTWISE_MIN = MIN_WORK   # elements of an elementwise result
 
 
 def elementwise(fn, *args, out):
@@ -122,7 +130,7 @@ def elementwise(fn, *args, out):
                   for a in args]
         fn(*sliced, out=out[start:stop])
 
-    split(part, n, min_rows=max(1, -(-ELEMENTWISE_MIN // 2 // max(out[0].size, 1))))
+    split(part, n, min_rows=rows_per_slice(out[0].size))
     return out
 
 
@@ -137,8 +145,8 @@ def sum_leading(x, lead):
         return np.add.reduce(x, tuple(range(lead)))
     rows = x.reshape(-1, int(np.prod(x.shape[lead:], dtype=np.int64)))
     ones = np.ones(rows.shape[0], x.dtype)
-    min_rows = max(1, ELEMENTWISE_MIN // 2 // max(rows.shape[1], 1))
-    parts = split(lambda a, b: ones[a:b] @ rows[a:b], rows.shape[0], min_rows=min_rows)
+    parts = split(lambda a, b: ones[a:b] @ rows[a:b], rows.shape[0],
+                  min_rows=rows_per_slice(rows.shape[1]))
     total = parts[0]
     for more in parts[1:]:
         total += more

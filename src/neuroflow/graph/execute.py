@@ -15,6 +15,7 @@ import numpy as np
 
 from ..backend import parallel
 from ..core import registry
+from ..core.ops import _loops
 from ..core.tensor import Tensor
 from .nodes import ASSIGN, CONST, PLACEHOLDER, READ, storage
 
@@ -30,7 +31,13 @@ UNARY_WITH = {"relu": (np.maximum, 0)}
 
 
 def _relu_grad(gy, y, out=None):
-    """relu_grad's kernel for floats: multiplying by the boolean mask is ~5x faster than where."""
+    """relu_grad's kernel for floats: one Numba pass over contiguous arrays of one shape, else
+    a product with the boolean mask (~5x faster than ``where``)."""
+    loop = None if out is None else _loops.relu_grad.get(np, gy, y, out)
+    if (loop is not None and gy.shape == y.shape == out.shape and gy.dtype == y.dtype == out.dtype
+            and gy.flags.c_contiguous and y.flags.c_contiguous and out.flags.c_contiguous):
+        loop(gy.reshape(-1), y.reshape(-1), out.reshape(-1))
+        return out
     return np.multiply(gy, y > 0, out=out)
 
 

@@ -11,6 +11,9 @@ fewer ops touch them, without changing any value:
   axis become one ``conv2d_backprop_filter_bias`` node: one product over ``g`` gives both.
 - ``relu(conv2d(x, w) + b)`` (or without the ReLU) becomes one ``conv2d_bias_activation`` node,
   which adds the bias and applies the ReLU in one pass, on each core's slice of the output.
+- a VALID max pooling that drops the last rows or columns of a convolution's output (11 x 11
+  pooled by 2 reads 10 x 10) lets the convolution skip them (``active`` attribute), and its
+  gradient is zero there, so the convolution's gradients skip them too: 17% fewer products.
 """
 
 from ..core.ops.conv import CONV_BIAS, CONV_FILTER_BIAS
@@ -154,8 +157,69 @@ def conv_bias_activations(program):
     return type(program)(nodes, program.inputs, program.outputs)
 
 
+_POOL_OPS = ("max_pool", "max_pool_grad")
+_CONVS = ("conv2d", "conv2d_bias_activation")
+_CONV_GRADIENTS = {"conv2d_backprop_input": 0, "conv2d_backprop_filter": 1,
+                   "conv2d_backprop_filter_bias": 1}   # op -> position of the gradient
+
+
+def _pool_reads(node):
+    """``(rows, cols)`` of a max-pool (or its gradient) node's input its windows read, when
+    that is less than all of it; else None."""
+    if node.op.name not in _POOL_OPS or node.attrs.get("padding") != "VALID":
+        return None
+    x, attrs = node.inputs[0], node.attrs
+    if x.shape.rank != 4:
+        return None
+    size = tuple(x.shape)[1:3]
+    if None in size:
+        return None
+    reads = tuple((n - k) // s * s + k for n, k, s in zip(size, attrs["ksize"], attrs["strides"]))
+    return reads if reads != size else None
+
+
+def _with_active(node, active):
+    new = Node(node.op, node.inputs, dict(node.attrs, active=active), node.name)
+    new.outputs = node.outputs
+    return new
+
+
+def pooled_regions(program):
+    """Sets ``active`` on convolutions whose output a VALID pooling only partly reads, and on
+    the gradients of convolutions fed by that pooling's (partly zero) gradient."""
+    consumers = {}
+    for node in program.nodes:
+        for k, t in enumerate(node.inputs):
+            consumers.setdefault(id(t), []).append((node, k))
+    outputs = {id(t) for t in program.outputs}
+    active = {}
+    for node in program.nodes:
+        region = _pool_reads(node)
+        if region is None:
+            continue
+        if node.op.name == "max_pool_grad":   # its result is zero outside the region
+            for user, k in consumers.get(id(node.outputs[0]), ()):
+                if (_CONV_GRADIENTS.get(user.op.name) == k and "active" not in user.attrs
+                        and len(user.inputs) == 2):
+                    active.setdefault(id(user), set()).add(region)
+    for node in program.nodes:   # the convolutions read only by such poolings
+        if node.op.name not in _CONVS or "active" in node.attrs:
+            continue
+        y = node.outputs[0]
+        users = consumers.get(id(y), ())
+        regions = {_pool_reads(u) if k == 0 else None for u, k in users}
+        if users and id(y) not in outputs and len(regions) == 1 and None not in regions:
+            active.setdefault(id(node), set()).update(regions)
+    if not active:
+        return program
+    nodes = [_with_active(n, next(iter(active[id(n)]))) if len(active.get(id(n), ())) == 1
+             else n for n in program.nodes]
+    return type(program)(nodes, program.inputs, program.outputs)
+
+
 def fuse_convolutions(program):
     """The fusions above; the program is unchanged where their patterns do not occur."""
     program = conv_bias_activations(program)
-    return conv_filter_bias_gradients(pool_relu_gradients(program))
+    program = conv_filter_bias_gradients(pool_relu_gradients(program))
+    return pooled_regions(program)
 

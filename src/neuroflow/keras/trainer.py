@@ -11,6 +11,7 @@ import numpy as np
 from .. import graph
 from ..backend import device as _device
 from ..backend import memory as _memory
+from ..backend import parallel as _parallel
 from ..core import nest
 from ..core.tape import GradientTape
 from ..core.tensor import Tensor
@@ -311,7 +312,10 @@ class Trainer:
                                     validation_freq)
 
     def _blas_thread_limit(self):
-        """1 for models of dense layers only (their products are small), else no limit."""
+        """1 for models of dense layers only (their products are small) and whenever kernels
+        split their batch over the cores themselves (one BLAS thread per slice), else None."""
+        if _parallel.threads() > 1:
+            return 1
         variables = self.trainable_variables
         return 1 if variables and all(len(v.shape) <= 2 for v in variables) else None
 

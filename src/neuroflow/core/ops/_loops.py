@@ -103,3 +103,11 @@ def bias_relu(y, b, relu):
         else:
             for k in range(row.shape[0]):
                 row[k] += b[k]
+
+
+@kernel()
+def relu_grad(gy, y, out):
+    """``out = gy * (y > 0)`` over flat arrays, in one pass (NumPy: a mask, then a product)."""
+    zero = out.dtype.type(0)
+    for i in range(out.shape[0]):
+        out[i] = gy[i] if y[i] > 0 else zero * gy[i]

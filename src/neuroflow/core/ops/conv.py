@@ -162,38 +162,63 @@ def _check_out(op_name, gy, geo):
 # -- conv2d kernels (NHWC; rank-3 NWC arrays get a unit height) --------------------------------
 # On the CPU each kernel splits its batch over the cores (one im2col + GEMM per slice, BLAS on
 # one thread per slice): the copies around the GEMMs then run on every core too.
-_SPLIT_WORK = 1 << 17   # elements of output below which a split costs more than it gains
 
 
 def _rows(xp, n, work, fn):
     """``[fn(start, stop), ...]`` over slices of the batch ``range(n)``, split over the CPU
     cores when there is enough ``work`` (elements per batch row) and the arrays are NumPy's."""
-    if xp is not np or n * work < _SPLIT_WORK:
+    if xp is not np or n * work < parallel.MIN_WORK:
         return [fn(0, n)]
-    return parallel.split(fn, n, min_rows=max(1, -(-_SPLIT_WORK // 4 // max(work, 1))))
+    return parallel.split(fn, n, min_rows=parallel.rows_per_slice(work))
 
 
-def _conv_forward(xp, x, w, strides, dilations, padding, b=None, activation=None):
+def _active(geo, active):
+    """``geo`` with the output cut to its first ``active = (rows, cols)`` (None: all of it).
+
+    Graph passes set ``active`` where nothing reads the rest of a convolution's output (a
+    VALID pooling that drops the last row and column) and where its gradient is zero there.
+    """
+    if active is None:
+        return geo
+    return tuple((before, after, min(size, keep))
+                 for (before, after, size), keep in zip(geo, active))
+
+
+def _conv_forward(xp, x, w, strides, dilations, padding, b=None, activation=None, active=None):
     flat = x.ndim == 3
     if flat:
         x, w = x[:, None], w[None]
     kh, kw, c, o = w.shape
     geo = _geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
+    run = _active(geo, active)
     x, w2 = _pad(xp, x, geo), w.reshape(kh * kw * c, o)
-    n, per_row = x.shape[0], geo[0][2] * geo[1][2]
-    y = xp.empty((n * per_row, o), dtype=xp.result_type(x, w))
+    n, (ho, wo), (hr, wr) = x.shape[0], (geo[0][2], geo[1][2]), (run[0][2], run[1][2])
+    y = xp.empty((n * hr * wr, o), dtype=xp.result_type(x, w))
+    full = y if run == geo else xp.empty((n, ho, wo, o), dtype=y.dtype)
     epilogue = None if b is None else _epilogue(xp, y, b, activation)
 
     def part(start, stop):
-        cols = _patches(xp, x[start:stop], (kh, kw), geo, strides, dilations)
-        rows = y[start * per_row:stop * per_row]
+        cols = _patches(xp, x[start:stop], (kh, kw), run, strides, dilations)
+        rows = y[start * hr * wr:stop * hr * wr]
         xp.matmul(cols, w2, out=rows)
         if epilogue is not None:   # on this core's slice, while it is still in cache
             epilogue(rows)
+        if full is not y:          # the rest is never read: zeros, not garbage
+            full[start:stop, :hr, :wr] = rows.reshape(stop - start, hr, wr, o)
+            full[start:stop, hr:] = 0
+            full[start:stop, :hr, wr:] = 0
 
-    _rows(xp, n, per_row * (o + kh * kw * c), part)
-    y = y.reshape(n, geo[0][2], geo[1][2], o)
+    _rows(xp, n, hr * wr * (o + kh * kw * c), part)
+    y = full.reshape(n, ho, wo, o)
     return y[:, 0] if flat else y
+
+
+def _active_gradient(xp, gy, geo, active):
+    """``(gy, geo)`` cut to the active output region (see ``_active``), ``gy`` contiguous."""
+    if active is None:
+        return gy, geo
+    run = _active(geo, active)
+    return xp.ascontiguousarray(gy[:, :run[0][2], :run[1][2]]), run
 
 
 def _epilogue(xp, y, b, activation):
@@ -217,7 +242,8 @@ def _conv_bias_forward(xp, x, w, b, activation, **attrs):
     return _conv_forward(xp, x, w, b=b, activation=activation, **attrs)
 
 
-def _conv_input_forward(xp, gy, w, *ref, input_shape, strides, dilations, padding):
+def _conv_input_forward(xp, gy, w, *ref, input_shape, strides, dilations, padding,
+                        active=None):
     shape = _full_shape(input_shape, gy, ref)
     flat = len(shape) == 3
     if flat:
@@ -228,6 +254,7 @@ def _conv_input_forward(xp, gy, w, *ref, input_shape, strides, dilations, paddin
     if kh == kw == 1 and strides == (1, 1) and not (geo[0][0] or geo[1][0]):
         gx = xp.matmul(gy.reshape(-1, o), w.reshape(c, o).T).reshape(shape)
         return gx[:, 0] if flat else gx
+    gy, geo = _active_gradient(xp, gy, geo, active)
     gx = _padded_zeros(xp, shape, geo, gy.dtype)
     loop = _loops.col2im.get(xp, gy, w)
     if loop is not None:   # one GEMM for all taps, the patches added back in one pass
@@ -264,7 +291,7 @@ def _conv_input_forward(xp, gy, w, *ref, input_shape, strides, dilations, paddin
 
 
 def _conv_filter_forward(xp, x, gy, *ref, filter_shape, strides, dilations, padding,
-                         bias=False):
+                         bias=False, active=None):
     shape = tuple(ref[0].shape) if ref else filter_shape
     flat = len(shape) == 3
     if flat:
@@ -273,6 +300,7 @@ def _conv_filter_forward(xp, x, gy, *ref, filter_shape, strides, dilations, padd
     geo = _geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
     _check_out("conv2d_backprop_filter", gy, geo)
     x = _pad(xp, x, geo)
+    gy, geo = _active_gradient(xp, gy, geo, active)
 
     def part(start, stop):
         cols = _patches(xp, x[start:stop], (kh, kw), geo, strides, dilations, ones=bias)

@@ -130,7 +130,8 @@ def _fused_adam_forward(xp, *grads, plan):
                 new[...] = old
         # Elementwise: large models update slices of the buffers on all cores at once.
         parallel.split(lambda a, b: kernel(p_new[a:b], g[a:b], m_new[a:b], v_new[a:b], alpha,
-                                           c1, c2, eps), g.shape[0], min_rows=1 << 16)
+                                           c1, c2, eps), g.shape[0],
+                       min_rows=parallel.rows_per_slice(8))   # ~8 operations per element
     else:
         _numpy_adam(g, m_old, v_old, p_old, m_new, v_new, p_new, alpha, c1, c2, eps, tmp,
                     tmp2)
