@@ -44,13 +44,19 @@ def max_pool_grad(x, y, gy, gx, kh, kw, sh, sw, top, left):
     element (row-major) equal to ``y[b, i, j, k]``, the window's maximum, there: TF's routing.
 
     Per window, ``todo[k]`` is 1 until channel ``k``'s maximum is found: a branch-free inner
-    loop (3x faster than searching each channel's window in turn).
+    loop (3x faster than searching each channel's window in turn). When the windows tile
+    ``x`` (no overlap, no padding) each element is written once instead of zeroed and added.
     """
     n, h, w, c = x.shape
     ho, wo = y.shape[1], y.shape[2]
     todo = np.empty(c, gx.dtype)
     zero = gx.dtype.type(0)
-    gx[:] = 0
+    tiled = kh == sh and kw == sw and top == 0 and left == 0
+    if tiled:   # rows and columns no window reads
+        gx[:, ho * kh:] = 0
+        gx[:, :ho * kh, wo * kw:] = 0
+    else:
+        gx[:] = 0
     for b in range(n):
         for i in range(ho):
             for j in range(wo):
@@ -65,10 +71,16 @@ def max_pool_grad(x, y, gy, gx, kh, kw, sh, sw, top, left):
                         if col < 0 or col >= w:
                             continue
                         row, out = x[b, r, col], gx[b, r, col]
-                        for k in range(c):
-                            hit = todo[k] if row[k] == top_row[k] else zero
-                            out[k] += hit * grad[k]
-                            todo[k] -= hit
+                        if tiled:
+                            for k in range(c):
+                                hit = todo[k] if row[k] == top_row[k] else zero
+                                out[k] = hit * grad[k]
+                                todo[k] -= hit
+                        else:
+                            for k in range(c):
+                                hit = todo[k] if row[k] == top_row[k] else zero
+                                out[k] += hit * grad[k]
+                                todo[k] -= hit
 
 
 @kernel()
@@ -111,3 +123,4 @@ def relu_grad(gy, y, out):
     zero = out.dtype.type(0)
     for i in range(out.shape[0]):
         out[i] = gy[i] if y[i] > 0 else zero * gy[i]
+
