@@ -22,9 +22,7 @@ def _get_intra_op_parallelism_threads():
 
 def _set_inter_op_parallelism_threads(num_threads):
     """Accepted for TF compatibility: neuroflow runs independent ops one after another."""
-    if not isinstance(num_threads, int) or isinstance(num_threads, bool) or num_threads < 0:
-        raise ValueError(f"the number of threads must be an int >= 0, got {num_threads!r}")
-    _INTER[0] = num_threads
+    _INTER[0] = _parallel.checked_count(num_threads)
 
 
 def _get_inter_op_parallelism_threads():

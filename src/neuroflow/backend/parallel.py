@@ -23,11 +23,16 @@ _LOCAL = threading.local()   # .busy: this thread is computing a slice
 _POOL = {"pid": None, "workers": []}
 
 
-def set_threads(n):
-    """Uses ``n`` threads per split kernel (0: one per available core)."""
+def checked_count(n):
+    """``n`` when it is a valid thread count (an int >= 0, 0 meaning "decide"), else ValueError."""
     if not isinstance(n, int) or isinstance(n, bool) or n < 0:
         raise ValueError(f"the number of threads must be an int >= 0, got {n!r}")
-    _SETTING[0] = n
+    return n
+
+
+def set_threads(n):
+    """Uses ``n`` threads per split kernel (0: one per available core)."""
+    _SETTING[0] = checked_count(n)
 
 
 def get_threads():

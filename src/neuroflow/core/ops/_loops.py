@@ -23,14 +23,9 @@ def max_pool(x, y, kh, kw, sh, sw, top, left):
             for j in range(wo):
                 out = y[b, i, j]
                 out[:] = -np.inf
-                for di in range(kh):
-                    r = i * sh - top + di
-                    if r < 0 or r >= h:
-                        continue
-                    for dj in range(kw):
-                        col = j * sw - left + dj
-                        if col < 0 or col >= w:
-                            continue
+                r0, c0 = i * sh - top, j * sw - left   # the window's corner; taps inside x:
+                for r in range(max(r0, 0), min(r0 + kh, h)):
+                    for col in range(max(c0, 0), min(c0 + kw, w)):
                         row = x[b, r, col]
                         for k in range(c):
                             v = row[k]
@@ -62,14 +57,9 @@ def max_pool_grad(x, y, gy, gx, kh, kw, sh, sw, top, left):
             for j in range(wo):
                 top_row, grad = y[b, i, j], gy[b, i, j]
                 todo[:] = 1
-                for di in range(kh):
-                    r = i * sh - top + di
-                    if r < 0 or r >= h:
-                        continue
-                    for dj in range(kw):
-                        col = j * sw - left + dj
-                        if col < 0 or col >= w:
-                            continue
+                r0, c0 = i * sh - top, j * sw - left
+                for r in range(max(r0, 0), min(r0 + kh, h)):
+                    for col in range(max(c0, 0), min(c0 + kw, w)):
                         row, out = x[b, r, col], gx[b, r, col]
                         if tiled:
                             for k in range(c):
