@@ -1,10 +1,11 @@
-"""Numba loops for the CPU hot spots of convolution and pooling (see ``backend/jit.py``).
+"""Numba loops for the CPU hot spots of ops (see ``backend/jit.py``): convolution, pooling,
+ReLU and softmax cross-entropy.
 
-Each loop does in one pass what the op's ``xp`` kernel does in several NumPy passes; the
-``xp`` kernel stays the definition and the tests check that the two agree. Arrays are NHWC
-and C-contiguous, and the innermost loop runs along channels, the contiguous axis, so that it
-vectorizes. Loops are single-threaded: kernels split the batch over the cores themselves
-(``backend/parallel.py``), one loop per slice.
+Each loop does in one pass what the op's ``xp`` kernel does in several NumPy passes (or NumPy
+calls on small arrays); the ``xp`` kernel stays the definition and the tests check that the two
+agree. Arrays are C-contiguous (images NHWC), and the innermost loop runs along the contiguous
+axis, so that it vectorizes. Loops are single-threaded: kernels split the batch over the cores
+themselves (``backend/parallel.py``), one loop per slice.
 """
 
 import numpy as np
@@ -114,3 +115,41 @@ def relu_grad(gy, y, out):
     for i in range(out.shape[0]):
         out[i] = gy[i] if y[i] > 0 else zero * gy[i]
 
+
+
+@kernel()
+def sparse_softmax_cross_entropy(labels, logits, out):
+    """``out[i] = logsumexp(logits[i]) - logits[i, labels[i]]`` for ``(N, K)`` logits, in
+    float arithmetic of the logits' dtype, shifted by the row maximum like the NumPy kernel."""
+    n, k = logits.shape
+    for i in range(n):
+        row = logits[i]
+        top = row[0]
+        for j in range(1, k):
+            if row[j] > top or row[j] != row[j]:
+                top = row[j]
+        total = row.dtype.type(0)
+        for j in range(k):
+            total += np.exp(row[j] - top)
+        out[i] = np.log(total) - (row[labels[i]] - top)
+
+
+@kernel()
+def sparse_softmax_cross_entropy_grad(labels, logits, gy, out):
+    """``out[i] = (softmax(logits[i]) - onehot(labels[i])) * gy[i]`` for ``(N, K)`` logits."""
+    n, k = logits.shape
+    for i in range(n):
+        row, p = logits[i], out[i]
+        top = row[0]
+        for j in range(1, k):
+            if row[j] > top or row[j] != row[j]:
+                top = row[j]
+        total = row.dtype.type(0)
+        for j in range(k):
+            p[j] = np.exp(row[j] - top)
+            total += p[j]
+        for j in range(k):
+            p[j] /= total
+        p[labels[i]] -= 1
+        for j in range(k):
+            p[j] *= gy[i]

@@ -13,6 +13,7 @@ import numbers
 import numpy as np
 
 from ...backend import random as _random
+from . import _loops
 from ...backend.errors import InvalidArgumentError
 from ..registry import bind, defop
 from ..shape import TensorShape
@@ -403,6 +404,12 @@ def _sparse_ce_forward(xp, labels, logits):
     _check_labels(xp, labels, classes)
     if logits.size == 0:
         return xp.zeros(logits.shape[:-1], logits.dtype)
+    loop = _loops.sparse_softmax_cross_entropy.get(xp, logits)
+    if loop is not None and labels.dtype.kind in "iu":
+        out = np.empty(labels.shape, logits.dtype)
+        loop(labels.reshape(-1), np.ascontiguousarray(logits).reshape(-1, classes),
+             out.reshape(-1))
+        return out
     z = _shifted(xp, logits, -1).reshape(-1, classes)
     lse = xp.log(xp.exp(z).sum(axis=1))
     picked = z[xp.arange(z.shape[0]), labels.reshape(-1)]
@@ -421,6 +428,12 @@ _ONE_HOT_LIKE = defop("one_hot_like", _one_hot_like_forward,
 
 def _sparse_ce_backprop_forward(xp, labels, logits, gy):
     classes = logits.shape[-1]
+    loop = _loops.sparse_softmax_cross_entropy_grad.get(xp, logits, gy)
+    if loop is not None and labels.dtype.kind in "iu" and logits.size:
+        out = np.empty(logits.shape, logits.dtype)
+        loop(labels.reshape(-1), np.ascontiguousarray(logits).reshape(-1, classes),
+             np.ascontiguousarray(gy, logits.dtype).reshape(-1), out.reshape(-1, classes))
+        return out
     p = _softmax_forward(xp, logits, logits.ndim - 1).reshape(-1, classes)
     p[xp.arange(p.shape[0]), labels.reshape(-1)] -= 1
     p *= gy.reshape(-1, 1)
