@@ -44,10 +44,16 @@ def threads():
     """How many slices a split kernel uses now."""
     if _SETTING[0]:
         return _SETTING[0]
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):   # not Linux
-        return os.cpu_count() or 1
+    if _CORES[0] != os.getpid():   # asked once per process: a system call
+        try:
+            count = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):   # not Linux
+            count = os.cpu_count() or 1
+        _CORES[:] = [os.getpid(), count]
+    return _CORES[1]
+
+
+_CORES = [None, 1]   # [pid, cores available to it]
 
 
 class _Worker:
