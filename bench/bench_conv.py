@@ -18,6 +18,7 @@ import numpy as np
 import neuroflow as nf
 from neuroflow.core.ops import conv as _conv
 from neuroflow.core.ops import nn as _nn
+from neuroflow.core.ops.pooling import _max_pool_forward, _max_pool_grad_forward, max_pool2d
 
 BATCH = 64
 
@@ -48,8 +49,8 @@ def make_network(rng):
 
     def forward(x):
         k1, b1, k2, b2, w3, b3, w4, b4 = weights
-        h = _conv.max_pool2d(relu(_conv.conv2d(x, k1, 1, "VALID") + b1), 2, 2, "VALID")
-        h = _conv.max_pool2d(relu(_conv.conv2d(h, k2, 1, "VALID") + b2), 2, 2, "VALID")
+        h = max_pool2d(relu(_conv.conv2d(x, k1, 1, "VALID") + b1), 2, 2, "VALID")
+        h = max_pool2d(relu(_conv.conv2d(h, k2, 1, "VALID") + b2), 2, 2, "VALID")
         h = relu(nf.matmul(nf.reshape(h, [-1, 1600]), w3) + b3)
         return nf.matmul(h, w4) + b4
 
@@ -96,9 +97,9 @@ def bench_kernels(repeat):
     for label, xs in [("maxpool 26x26x32", (BATCH, 26, 26, 32)),
                       ("maxpool 11x11x64", (BATCH, 11, 11, 64))]:
         x = np.maximum(rng.random(xs, dtype=np.float32) - 0.5, 0)  # ReLU'd: tied windows
-        y = _conv._max_pool_forward(np, x, **pool)
-        rows.append((label + " forward", lambda x=x: _conv._max_pool_forward(np, x, **pool)))
-        rows.append((label + " grad", lambda x=x, y=y: _conv._max_pool_grad_forward(
+        y = _max_pool_forward(np, x, **pool)
+        rows.append((label + " forward", lambda x=x: _max_pool_forward(np, x, **pool)))
+        rows.append((label + " grad", lambda x=x, y=y: _max_pool_grad_forward(
             np, x, y, y, **pool)))
     for label, fn in rows:
         best, _ = best_ms(fn, repeat)

@@ -9,4 +9,5 @@ from .core.ops.nn import (batch_normalization, bias_add, compute_average_loss, c
                           softmax_cross_entropy_with_logits, softplus, softsign,
                           sparse_softmax_cross_entropy_with_logits, swish,
                           weighted_cross_entropy_with_logits, zero_fraction)
+from .core.ops.pooling import *  # noqa: F403
 from .core.ops.reduce import top_k

@@ -8,6 +8,7 @@ import neuroflow as nf
 from neuroflow.backend.errors import InvalidArgumentError
 from neuroflow.core.ops import conv as C
 from neuroflow.core.registry import REGISTRY, bind
+from neuroflow.core.ops import pooling as P
 from neuroflow.core.shape import TensorShape
 
 
@@ -184,21 +185,21 @@ POOL_CASES = [  # x shape, ksize, strides, padding
 
 @pytest.mark.parametrize("xs,ksize,strides,padding", POOL_CASES, ids=str)
 def test_max_pool2d_values(xs, ksize, strides, padding):
-    check_forward(lambda x: C.max_pool2d(x, list(ksize), list(strides), padding),
+    check_forward(lambda x: P.max_pool2d(x, list(ksize), list(strides), padding),
                   lambda x: naive_pool(x, ksize, strides, padding, np.max), rand(xs, seed=13))
 
 
 @pytest.mark.parametrize("xs,ksize,strides,padding", POOL_CASES, ids=str)
 def test_avg_pool2d_values(xs, ksize, strides, padding):
-    check_forward(lambda x: C.avg_pool2d(x, list(ksize), list(strides), padding),
+    check_forward(lambda x: P.avg_pool2d(x, list(ksize), list(strides), padding),
                   lambda x: naive_pool(x, ksize, strides, padding, np.mean), rand(xs, seed=14))
 
 
 @pytest.mark.parametrize("padding", ["SAME", "VALID"])
 def test_pool1d_values(padding):
     x = rand((2, 7, 3), seed=15)
-    for fn, generic, reduce in [(C.max_pool1d, C.max_pool, np.max),
-                                (C.avg_pool1d, C.avg_pool, np.mean)]:
+    for fn, generic, reduce in [(P.max_pool1d, P.max_pool, np.max),
+                                (P.avg_pool1d, P.avg_pool, np.mean)]:
         want = naive_pool(x[:, None], (1, 3), (1, 2), padding, reduce)[:, 0]
         for f in (fn, generic):
             np.testing.assert_allclose(f(nf.constant(x), 3, 2, padding).numpy(), want,
@@ -207,13 +208,13 @@ def test_pool1d_values(padding):
 
 def test_max_pool_explicit_padding_pads_with_minus_infinity():
     x = -np.ones((1, 2, 2, 1))
-    y = C.max_pool2d(nf.constant(x), 2, 1, [[0, 0], [1, 1], [1, 1], [0, 0]])
+    y = P.max_pool2d(nf.constant(x), 2, 1, [[0, 0], [1, 1], [1, 1], [0, 0]])
     np.testing.assert_array_equal(y.numpy(), -np.ones((1, 3, 3, 1)))
 
 
 def test_max_pool_integer_input():
     x = np.arange(16, dtype=np.int32).reshape(1, 4, 4, 1) - 20
-    y = C.max_pool2d(nf.constant(x), 3, 2, "SAME")
+    y = P.max_pool2d(nf.constant(x), 3, 2, "SAME")
     assert y.dtype == nf.int32
     np.testing.assert_array_equal(y.numpy(), naive_pool(x, (3, 3), (2, 2), "SAME", np.max))
 
@@ -231,7 +232,7 @@ def test_nchw_matches_nhwc():
     nchw = C.conv2d(nf.constant(x), nf.constant(w), [1, 1, 2, 1], "SAME", data_format="NCHW")
     np.testing.assert_allclose(nchw.numpy(), nhwc.numpy().transpose(0, 3, 1, 2), rtol=1e-12,
                                atol=1e-12)
-    pooled = C.max_pool2d(nf.constant(x), 2, 2, "SAME", data_format="NCHW")
+    pooled = P.max_pool2d(nf.constant(x), 2, 2, "SAME", data_format="NCHW")
     want = naive_pool(x.transpose(0, 2, 3, 1), (2, 2), (2, 2), "SAME", np.max)
     np.testing.assert_allclose(pooled.numpy(), want.transpose(0, 3, 1, 2))
 
@@ -240,8 +241,8 @@ def test_float32_stays_float32():
     x, w = nf.constant(rand((1, 5, 5, 2), dtype=np.float32)), nf.constant(rand((3, 3, 2, 2)))
     w = nf.cast(w, nf.float32)
     assert C.conv2d(x, w, 1, "SAME").dtype == nf.float32
-    assert C.max_pool2d(x, 2, 2, "SAME").dtype == nf.float32
-    assert C.avg_pool2d(x, 2, 2, "SAME").dtype == nf.float32
+    assert P.max_pool2d(x, 2, 2, "SAME").dtype == nf.float32
+    assert P.avg_pool2d(x, 2, 2, "SAME").dtype == nf.float32
 
 
 def test_wrappers_match_their_definitions():
@@ -251,9 +252,9 @@ def test_wrappers_match_their_definitions():
                                naive_conv2d(x, w, (1, 1), "SAME", (2, 2)), rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(C.convolution(xt, wt, 2, "SAME").numpy(),
                                naive_conv2d(x, w, (2, 2), "SAME"), rtol=1e-12, atol=1e-12)
-    np.testing.assert_array_equal(C.pool(xt, [2, 3], "MAX", [2, 1], "SAME").numpy(),
+    np.testing.assert_array_equal(P.pool(xt, [2, 3], "MAX", [2, 1], "SAME").numpy(),
                                   naive_pool(x, (2, 3), (2, 1), "SAME", np.max))
-    np.testing.assert_allclose(C.pool(xt, [2, 2], "AVG", [2, 2]).numpy(),
+    np.testing.assert_allclose(P.pool(xt, [2, 2], "AVG", [2, 2]).numpy(),
                                naive_pool(x, (2, 2), (2, 2), "VALID", np.mean), rtol=1e-12)
     y = C.conv_transpose(nf.constant(x[:, :4, :3]), wt, [2, 7, 6, 2], 2)
     want = naive_conv2d_transpose(x[:, :4, :3], w, (2, 7, 6, 2), (2, 2), "SAME")
@@ -293,7 +294,7 @@ def test_conv1d_gradient():
 def test_channels_first_gradients():
     check_grad(lambda x, w: C.conv2d(x, w, 2, "SAME", data_format="NCHW"),
                rand((1, 2, 5, 4), seed=64), rand((3, 3, 2, 2), seed=65))
-    check_grad(lambda x: C.avg_pool1d(x, 2, 2, "SAME", data_format="NCW"), rand((2, 3, 5)))
+    check_grad(lambda x: P.avg_pool1d(x, 2, 2, "SAME", data_format="NCW"), rand((2, 3, 5)))
 
 
 @pytest.mark.parametrize("strides,padding", [((2, 2), "SAME"), ((1, 2), "VALID")])
@@ -315,14 +316,14 @@ def test_depthwise_gradient(strides, padding, dilations):
 @pytest.mark.parametrize("xs,ksize,strides,padding", POOL_CASES, ids=str)
 def test_pool_gradients(xs, ksize, strides, padding):
     x = rand((1,) + xs[1:], seed=26)
-    check_grad(lambda x: C.max_pool2d(x, ksize, strides, padding), x)
-    check_grad(lambda x: C.avg_pool2d(x, ksize, strides, padding), x)
+    check_grad(lambda x: P.max_pool2d(x, ksize, strides, padding), x)
+    check_grad(lambda x: P.avg_pool2d(x, ksize, strides, padding), x)
 
 
 def test_pool1d_gradients():
     x = rand((2, 7, 2), seed=27)
-    check_grad(lambda x: C.max_pool1d(x, 3, 2, "SAME"), x)
-    check_grad(lambda x: C.avg_pool1d(x, 3, 2, "SAME"), x)
+    check_grad(lambda x: P.max_pool1d(x, 3, 2, "SAME"), x)
+    check_grad(lambda x: P.avg_pool1d(x, 3, 2, "SAME"), x)
 
 
 def _grad_of(fn, x):
@@ -353,21 +354,21 @@ def naive_max_pool_grad(x, gy, ksize, strides, padding):
 def test_max_pool_gradient_with_ties(xs, ksize, strides, padding):
     # Few distinct values (a ReLU makes windows of zeros): many tied maxima.
     x = np.maximum(np.round(rand(xs, seed=60)), 0)
-    gy = rand(tuple(C.max_pool2d(nf.constant(x), ksize, strides, padding).shape), seed=61)
+    gy = rand(tuple(P.max_pool2d(nf.constant(x), ksize, strides, padding).shape), seed=61)
     t = nf.constant(x)
     with nf.GradientTape() as tape:
         tape.watch(t)
-        y = C.max_pool2d(t, ksize, strides, padding)
+        y = P.max_pool2d(t, ksize, strides, padding)
     got = tape.gradient(y, t, output_gradients=nf.constant(gy)).numpy()
     np.testing.assert_allclose(got, naive_max_pool_grad(x, gy, ksize, strides, padding),
                                rtol=1e-12)
 
 
 def test_max_pool_gradient_goes_to_the_first_maximum_only():
-    g = _grad_of(lambda x: C.max_pool2d(x, 2, 2, "VALID"), np.ones((1, 2, 4, 1)))
+    g = _grad_of(lambda x: P.max_pool2d(x, 2, 2, "VALID"), np.ones((1, 2, 4, 1)))
     np.testing.assert_array_equal(g[0, :, :, 0], [[1, 0, 1, 0], [0, 0, 0, 0]])
     # Overlapping windows (3x3, stride 1, SAME) on a constant: each window's first element.
-    g = _grad_of(lambda x: C.max_pool2d(x, 3, 1, "SAME"), np.ones((1, 3, 3, 1)))
+    g = _grad_of(lambda x: P.max_pool2d(x, 3, 1, "SAME"), np.ones((1, 3, 3, 1)))
     np.testing.assert_array_equal(g[0, :, :, 0], [[4, 2, 0], [2, 1, 0], [0, 0, 0]])
 
 
@@ -400,7 +401,7 @@ def test_backprop_input_with_a_shape_reference():
 def test_max_pool_grad_ops_gradients():
     attrs = {"ksize": (3, 3), "strides": (2, 2), "padding": "SAME"}
     x = nf.constant(rand((1, 5, 6, 2), seed=33))
-    y = C.max_pool2d(x, 3, 2, "SAME")
+    y = P.max_pool2d(x, 3, 2, "SAME")
     check_grad(lambda g: bind(REGISTRY["max_pool_grad"], (x, y, g), attrs),
                rand(tuple(y.shape), seed=34))
     check_grad(lambda g: bind(REGISTRY["max_pool_grad_grad"], (x, y, g), attrs),
@@ -417,8 +418,8 @@ def test_second_order():
     # Through a nonlinearity, so the second derivative is not just the bilinear cross term.
     check_second_order(lambda x, w: nf.tanh(C.conv2d(nf.tanh(x), w, 1, "VALID")),
                        rand((1, 4, 4, 1), seed=42), rand((2, 2, 1, 2), seed=43))
-    check_second_order(lambda x: C.avg_pool2d(x * x, 2, 2, "SAME"), rand((1, 3, 3, 2), seed=44))
-    check_second_order(lambda x: C.max_pool2d(x * x, 2, 1, "VALID"), rand((1, 3, 3, 2), seed=45))
+    check_second_order(lambda x: P.avg_pool2d(x * x, 2, 2, "SAME"), rand((1, 3, 3, 2), seed=44))
+    check_second_order(lambda x: P.max_pool2d(x * x, 2, 1, "VALID"), rand((1, 3, 3, 2), seed=45))
 
 
 # -- shape rules ----------------------------------------------------------------------------------
@@ -447,8 +448,8 @@ def test_traced_with_unknown_batch_and_spatial_dims():
     def step(x):
         with nf.GradientTape() as tape:
             tape.watch([x, w])
-            y = C.max_pool2d(C.conv2d(x, w, 2, "SAME"), 2, 2, "SAME")
-            loss = nf.reduce_sum(C.avg_pool2d(y * y, 3, 1, "SAME"))
+            y = P.max_pool2d(C.conv2d(x, w, 2, "SAME"), 2, 2, "SAME")
+            loss = nf.reduce_sum(P.avg_pool2d(y * y, 3, 1, "SAME"))
         return [y] + tape.gradient(loss, [x, w])
 
     want = step(nf.constant(x))
@@ -493,17 +494,17 @@ def test_errors_name_the_op_and_shapes():
     with pytest.raises(InvalidArgumentError, match=r"conv2d_transpose: filters"):
         C.conv2d_transpose(nf.ones([1, 3, 3, 4]), nf.ones([3, 3, 4, 2]), [1, 6, 6, 2], 2)
     with pytest.raises(InvalidArgumentError, match=r"max_pool2d: input must be rank 4"):
-        C.max_pool2d(nf.ones([4, 4, 1]), 2, 2, "VALID")
+        P.max_pool2d(nf.ones([4, 4, 1]), 2, 2, "VALID")
     with pytest.raises(InvalidArgumentError, match=r"avg_pool2d: padding"):
-        C.avg_pool2d(x, 2, 2, [[0, 0], [1, 1], [1, 1], [0, 0]])
+        P.avg_pool2d(x, 2, 2, [[0, 0], [1, 1], [1, 1], [0, 0]])
     with pytest.raises(InvalidArgumentError, match=r"max_pool: input must be rank 3"):
-        C.max_pool(nf.ones([4, 4]), 2, 2, "VALID")
+        P.max_pool(nf.ones([4, 4]), 2, 2, "VALID")
     with pytest.raises(InvalidArgumentError, match=r"data_format"):
         C.conv2d(x, nf.ones([3, 3, 3, 4]), 1, "SAME", data_format="NWHC")
     with pytest.raises(TypeError, match="conv2d"):
         C.conv2d(nf.ones([1, 5, 5, 3], nf.int32), nf.ones([3, 3, 3, 4], nf.int32), 1, "SAME")
     with pytest.raises(InvalidArgumentError, match=r"pool: pooling_type"):
-        C.pool(x, [2, 2], "MIN")
+        P.pool(x, [2, 2], "MIN")
     with pytest.raises(TypeError, match="same dtype"):
         C.conv2d(x, nf.ones([3, 3, 3, 4], nf.float64), 1, "SAME")
 
@@ -555,7 +556,7 @@ def test_pools_against_torch(xs, ksize, strides, padding):
     sums = F.avg_pool2d(F.pad(nchw, (pl, pr, pt, pb)), ksize, strides, divisor_override=1)
     counts = F.avg_pool2d(F.pad(torch.ones_like(nchw[:1, :1]), (pl, pr, pt, pb)), ksize,
                           strides, divisor_override=1)
-    for fn, yt in [(C.max_pool2d, max_t), (C.avg_pool2d, sums / counts)]:
+    for fn, yt in [(P.max_pool2d, max_t), (P.avg_pool2d, sums / counts)]:
         yt = yt.permute(0, 2, 3, 1)
         gy = rand(tuple(yt.shape), seed=50, dtype=np.float32)
         (gxt,) = torch.autograd.grad(yt, xt, torch.tensor(gy))

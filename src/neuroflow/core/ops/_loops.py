@@ -118,38 +118,30 @@ def relu_grad(gy, y, out):
 
 
 @kernel()
-def sparse_softmax_cross_entropy(labels, logits, out):
-    """``out[i] = logsumexp(logits[i]) - logits[i, labels[i]]`` for ``(N, K)`` logits, in
-    float arithmetic of the logits' dtype, shifted by the row maximum like the NumPy kernel."""
+def sparse_softmax_cross_entropy(labels, logits, gy, out):
+    """Per row of the ``(N, K)`` logits, shifted by the row maximum like the NumPy kernels:
+    with ``out`` of shape ``(N,)`` the loss ``logsumexp(logits[i]) - logits[i, labels[i]]``;
+    with ``out`` of shape ``(N, K)`` its gradient ``(softmax(logits[i]) - onehot) * gy[i]``."""
     n, k = logits.shape
+    loss = out.ndim == 1
+    rows = out.reshape(n, -1)   # (N, 1) for the loss: one code path types for both shapes
+    e = np.empty(k, logits.dtype)
     for i in range(n):
         row = logits[i]
         top = row[0]
         for j in range(1, k):
-            if row[j] > top or row[j] != row[j]:
+            if row[j] > top or row[j] != row[j]:   # NaN wins, as in maximum.reduce
                 top = row[j]
         total = row.dtype.type(0)
         for j in range(k):
-            total += np.exp(row[j] - top)
-        out[i] = np.log(total) - (row[labels[i]] - top)
-
-
-@kernel()
-def sparse_softmax_cross_entropy_grad(labels, logits, gy, out):
-    """``out[i] = (softmax(logits[i]) - onehot(labels[i])) * gy[i]`` for ``(N, K)`` logits."""
-    n, k = logits.shape
-    for i in range(n):
-        row, p = logits[i], out[i]
-        top = row[0]
-        for j in range(1, k):
-            if row[j] > top or row[j] != row[j]:
-                top = row[j]
-        total = row.dtype.type(0)
+            e[j] = np.exp(row[j] - top)
+            total += e[j]
+        if loss:
+            rows[i, 0] = np.log(total) - (row[labels[i]] - top)
+            continue
+        p = rows[i]
         for j in range(k):
-            p[j] = np.exp(row[j] - top)
-            total += p[j]
-        for j in range(k):
-            p[j] /= total
+            p[j] = e[j] / total
         p[labels[i]] -= 1
         for j in range(k):
             p[j] *= gy[i]

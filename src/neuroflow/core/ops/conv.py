@@ -1,4 +1,4 @@
-"""Convolution and pooling, as TF's ``tf.nn.conv2d``, ``tf.nn.max_pool2d``, ...
+"""Convolutions, as TF's ``tf.nn.conv2d``, ``tf.nn.depthwise_conv2d``, ...
 
 Data is channels-last (NHWC, NWC); NCHW/NCW are transposed around the same kernels. 1-D ops run
 the 2-D kernels on a unit-height image, as TF does. Kernels are im2col: a strided window view
@@ -7,30 +7,23 @@ of the padded input (``as_strided``, no copy), one copy into a patch matrix, one
 A convolution is a family of three registry ops, ``y = conv(x, w)``, ``gx =
 backprop_input(gy, w)`` (a transposed convolution) and ``gw = backprop_filter(x, gy)``. All
 three are bilinear and each one's gradient is written with the other two, so derivatives of
-any order work. Pooling gradients are registry ops as well: max pooling routes the gradient to
-the first maximum of each window (as TF), average pooling spreads it over the valid elements.
-
-SAME padding is TF's: ``pad_total = max((ceil(n / s) - 1) * s + (k - 1) * d + 1 - n, 0)``,
-``pad_before = pad_total // 2`` (an odd element goes after).
+any order work. The window geometry (SAME, VALID and explicit padding) and the argument
+parsing are shared with pooling (``_window.py``).
 """
-
-import functools
 
 import numpy as np
 
-from ...backend import parallel
 from ...backend.errors import InvalidArgumentError
 from ..registry import bind, defop
 from ..shape import TensorShape
 from . import _loops
 from ._base import floating, pair, tensor
-from .shape import transpose
+from ._window import (_attrs, _channels_first, _check, _check_out, _crop, _full_shape, _geometry,
+                      _pad, _padded_zeros, _rank, _rows, _spatial, _tap, _taps, _to_first,
+                      _to_last)
 
 __all__ = [
     "atrous_conv2d",
-    "avg_pool",
-    "avg_pool1d",
-    "avg_pool2d",
     "conv1d",
     "conv1d_transpose",
     "conv2d",
@@ -40,51 +33,11 @@ __all__ = [
     "depthwise_conv2d",
     "depthwise_conv2d_backprop_filter",
     "depthwise_conv2d_backprop_input",
-    "max_pool",
-    "max_pool1d",
-    "max_pool2d",
-    "pool",
     "separable_conv2d",
 ]
 
 
-# -- geometry (plain Python, cached per shape) -------------------------------------------------
-@functools.lru_cache(maxsize=4096)
-def _geometry(sizes, ksize, strides, dilations, padding):
-    """Per spatial axis ``(pad_before, pad_after, out_size)``; sizes may be None (unknown)."""
-    geo = []
-    for axis, (n, k, s, d) in enumerate(zip(sizes, ksize, strides, dilations)):
-        if padding == "VALID":
-            before = after = 0
-        elif padding != "SAME":
-            before, after = padding[axis]
-        elif n is None or k is None:
-            before = after = None
-        if n is None or k is None:
-            geo.append((before, after, None))
-            continue
-        eff = (k - 1) * d + 1
-        if padding == "SAME":
-            total = max((-(-n // s) - 1) * s + eff - n, 0)
-            before, after = total // 2, total - total // 2
-        room = n + before + after - eff + s
-        if room < 0:
-            raise ValueError(f"the output size would be negative: input size {n}, effective "
-                             f"filter size {eff}, stride {s}, padding ({before}, {after})")
-        geo.append((before, after, room // s))
-    return tuple(geo)
-
-
-def _pad(xp, x, geo, value=0):
-    (top, bottom, _), (left, right, _) = geo
-    if not (top or bottom or left or right):
-        return x
-    n, h, w, c = x.shape
-    out = xp.full((n, h + top + bottom, w + left + right, c), value, dtype=x.dtype)
-    out[:, top:top + h, left:left + w] = x
-    return out
-
-
+# -- im2col: window views and patch matrices of the padded input -----------------------------
 def _windows(xp, x, ksize, geo, strides, dilations):
     """View ``(N, Ho, Wo, kh, kw, C)`` of the padded ``x``: every window, no copy."""
     sn, sh, sw, sc = x.strides
@@ -125,51 +78,9 @@ def _patches(xp, x, ksize, geo, strides, dilations, ones=False):
     return cols.T
 
 
-def _tap(x, i, j, geo, strides, dilations):
-    """View ``(N, Ho, Wo, C)``: the element at kernel position ``(i, j)`` of every window."""
-    r, c = i * dilations[0], j * dilations[1]
-    return x[:, r:r + (geo[0][2] - 1) * strides[0] + 1:strides[0],
-             c:c + (geo[1][2] - 1) * strides[1] + 1:strides[1]]
-
-
-def _taps(ksize):
-    return [(i, j) for i in range(ksize[0]) for j in range(ksize[1])]
-
-
-def _crop(x, geo, size):
-    (top, _, _), (left, _, _) = geo
-    return x[:, top:top + size[0], left:left + size[1]]
-
-
-def _padded_zeros(xp, shape, geo, dtype):
-    n, h, w, c = shape
-    return xp.zeros((n, h + geo[0][0] + geo[0][1], w + geo[1][0] + geo[1][1], c), dtype=dtype)
-
-
-def _full_shape(static, like, ref):
-    """The run-time shape: ``ref``'s if given, else ``static`` with the batch of ``like``."""
-    if ref:
-        return tuple(ref[0].shape)
-    return (like.shape[0],) + tuple(static[1:])
-
-
-def _check_out(op_name, gy, geo):
-    if tuple(gy.shape[1:3]) != (geo[0][2], geo[1][2]):
-        raise ValueError(f"{op_name}: the gradient has spatial shape {tuple(gy.shape[1:3])}, "
-                         f"the input shape gives {(geo[0][2], geo[1][2])}")
-
-
 # -- conv2d kernels (NHWC; rank-3 NWC arrays get a unit height) --------------------------------
 # On the CPU each kernel splits its batch over the cores (one im2col + GEMM per slice, BLAS on
 # one thread per slice): the copies around the GEMMs then run on every core too.
-
-
-def _rows(xp, n, work, fn):
-    """``[fn(start, stop), ...]`` over slices of the batch ``range(n)``, split over the CPU
-    cores when there is enough ``work`` (elements per batch row) and the arrays are NumPy's."""
-    if xp is not np or n * work < parallel.MIN_WORK:
-        return [fn(0, n)]
-    return parallel.split(fn, n, min_rows=parallel.rows_per_slice(work))
 
 
 def _active(geo, active):
@@ -379,11 +290,6 @@ def _depthwise_filter_forward(xp, x, gy, *ref, filter_shape, strides, dilations,
 
 
 # -- shape rules ------------------------------------------------------------------------------
-def _spatial(shape):
-    """Spatial dims of an input shape as the 2-D kernels see them (NWC gets a unit height)."""
-    return (1, shape[1]) if len(shape) == 3 else tuple(shape[1:3])
-
-
 def _kernel(shape):
     """Spatial dims of a filter shape, ``(k, in, out)`` giving ``(1, k)``."""
     return (1, shape[0]) if len(shape) == 3 else tuple(shape[:2])
@@ -481,366 +387,7 @@ _DEPTHWISE = _Family("depthwise_conv2d_native", _depthwise_forward, _depthwise_i
                      _depthwise_filter_forward, depthwise=True)
 
 
-# -- pooling kernels ------------------------------------------------------------------------------
-_ONES = (1, 1)
-
-
-def _pool_setup(x, ksize, strides, padding):
-    flat = x.ndim == 3
-    if flat:
-        x = x[:, None]
-    geo = _geometry(x.shape[1:3], ksize, strides, _ONES, padding)
-    return flat, geo, x
-
-
-def _lowest(dtype):
-    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
-
-
-def _reduce_windows(xp, x, ksize, strides, geo, combine):
-    """Combines (max or add) each window of the padded ``x``: along rows, then along columns.
-
-    Separable, so a kh x kw window costs kh + kw passes instead of kh * kw.
-    """
-    if ksize == (1, 1):
-        return _tap(x, 0, 0, geo, strides, _ONES).copy()
-    for axis, (k, s, (_, _, out)) in enumerate(zip(ksize, strides, geo), 1):
-        def part(i, x=x, axis=axis, s=s, out=out):
-            index = [slice(None)] * 4
-            index[axis] = slice(i, i + (out - 1) * s + 1, s)
-            return x[tuple(index)]
-        if k == 1:
-            x = part(0)
-            continue
-        x = combine(part(0), part(1))
-        for i in range(2, k):
-            combine(x, part(i), out=x)
-    return x
-
-
-def _tiled(ksize, strides, geo):
-    """True when the windows tile the input: no overlap, no gaps between them, no padding."""
-    return ksize == strides and not any(g[0] or g[1] for g in geo)
-
-
-def _untile(xp, g, shape):
-    """``(N, Ho, kh, Wo, kw, C)`` per-window blocks back into an input-shaped gradient."""
-    n, ho, kh, wo, kw, c = g.shape
-    g = g.reshape(n, ho * kh, wo * kw, c)
-    if g.shape == tuple(shape):
-        return g
-    gx = xp.zeros(shape, dtype=g.dtype)
-    gx[:, :ho * kh, :wo * kw] = g
-    return gx
-
-
-def _window_args(ksize, strides, geo):
-    return ksize + strides + (geo[0][0], geo[1][0])
-
-
-def _max_pool_forward(xp, x, ksize, strides, padding):
-    flat, geo, x = _pool_setup(x, ksize, strides, padding)
-    loop = _loops.max_pool.get(xp, x)
-    if loop is not None:
-        x, args = np.ascontiguousarray(x), _window_args(ksize, strides, geo)
-        y = np.empty((x.shape[0], geo[0][2], geo[1][2], x.shape[3]), x.dtype)
-        _rows(xp, x.shape[0], x[0].size, lambda a, b: loop(x[a:b], y[a:b], *args))
-        return y[:, 0] if flat else y
-    y = _reduce_windows(xp, _pad(xp, x, geo, _lowest(x.dtype)), ksize, strides, geo, xp.maximum)
-    return y[:, 0] if flat else y
-
-
-def _unmatched(dtype):
-    """Padding that never equals a window's maximum (NaN), so that a window of -inf routes
-    its gradient to a real element; integers have no such value and pad with their lowest."""
-    return np.nan if dtype.kind == "f" else _lowest(dtype)
-
-
-def _first_max(xp, x, y, ksize, strides, geo):
-    """Per tap ``(i, j)``, where it holds its window's first maximum (row-major), as TF routes.
-
-    Masks multiply the gradient: NumPy's masked ``where``/``copyto`` are several times slower.
-    """
-    taken = None
-    for i, j in _taps(ksize):
-        hit = _tap(x, i, j, geo, strides, _ONES) == y
-        if taken is None:
-            taken = hit
-        else:
-            xp.logical_and(hit, xp.logical_not(taken), out=hit)
-            taken = taken | hit
-        yield i, j, hit
-
-
-def _overlapping(ksize, strides):
-    return ksize[0] > strides[0] or ksize[1] > strides[1]
-
-
-def _tiled_max_grad(xp, x, y, gy, ksize):
-    """Max-pool gradient when the windows tile ``x``: one comparison of all blocks at once."""
-    (kh, kw), (n, ho, wo, c) = ksize, y.shape
-    blocks = x[:, :ho * kh, :wo * kw].reshape(n, ho, kh, wo, kw, c)
-    hit = blocks == y[:, :, None, :, None]
-    if kh * kw > 1:
-        # Ties (a ReLU before the pool makes many all-zero windows): keep each first hit.
-        taken = hit[:, :, 0, :, 0].copy()
-        for i, j in _taps(ksize)[1:]:
-            later = hit[:, :, i, :, j]
-            xp.logical_and(later, xp.logical_not(taken), out=later)
-            xp.logical_or(taken, later, out=taken)
-    return _untile(xp, hit * gy[:, :, None, :, None], x.shape)
-
-
-def _max_pool_grad_forward(xp, x, y, gy, ksize, strides, padding):
-    flat, geo, x = _pool_setup(x, ksize, strides, padding)
-    if flat:
-        y, gy = y[:, None], gy[:, None]
-    loop = _loops.max_pool_grad.get(xp, x, gy)
-    if loop is not None and x.dtype == gy.dtype:
-        x, y, gy = map(np.ascontiguousarray, (x, y, gy))
-        gx, args = np.empty(x.shape, gy.dtype), _window_args(ksize, strides, geo)
-        _rows(xp, x.shape[0], x[0].size,
-              lambda a, b: loop(x[a:b], y[a:b], gy[a:b], gx[a:b], *args))
-    elif _tiled(ksize, strides, geo):
-        gx = _tiled_max_grad(xp, x, y, gy, ksize)
-    else:
-        size = x.shape[1:3]
-        x = _pad(xp, x, geo, _unmatched(x.dtype))
-        gx = xp.zeros(x.shape, dtype=gy.dtype)
-        add = _overlapping(ksize, strides)
-        for i, j, hit in _first_max(xp, x, y, ksize, strides, geo):
-            view = _tap(gx, i, j, geo, strides, _ONES)
-            if add:
-                view += hit * gy
-            else:
-                xp.multiply(hit, gy, out=view)
-        gx = _crop(gx, geo, size)
-    return gx[:, 0] if flat else gx
-
-
-def _max_pool_gather_forward(xp, x, y, g, ksize, strides, padding):
-    flat, geo, x = _pool_setup(x, ksize, strides, padding)
-    if flat:
-        y, g = y[:, None], g[:, None]
-    x, g = _pad(xp, x, geo, _unmatched(x.dtype)), _pad(xp, g, geo)
-    out = xp.zeros(y.shape, dtype=g.dtype)
-    for i, j, hit in _first_max(xp, x, y, ksize, strides, geo):
-        out += hit * _tap(g, i, j, geo, strides, _ONES)
-    return out[:, 0] if flat else out
-
-
-def _counts(xp, size, geo, ksize, strides, dtype):
-    """How many real (unpadded) elements each window holds, shaped (1, Ho, Wo, 1)."""
-    per_axis = []
-    for n, (before, _, out), k, s in zip(size, geo, ksize, strides):
-        start = np.arange(out) * s - before
-        per_axis.append(np.minimum(start + k, n) - np.maximum(start, 0))
-    return xp.asarray(np.outer(*per_axis)[None, :, :, None].astype(dtype))
-
-
-def _avg_pool_forward(xp, x, ksize, strides, padding):
-    flat, geo, x = _pool_setup(x, ksize, strides, padding)
-    size = x.shape[1:3]
-    y = _reduce_windows(xp, _pad(xp, x, geo), ksize, strides, geo, xp.add)
-    if padding == "SAME":
-        y /= _counts(xp, size, geo, ksize, strides, y.dtype)
-    else:
-        y /= y.dtype.type(ksize[0] * ksize[1])
-    return y[:, 0] if flat else y
-
-
-def _avg_pool_grad_forward(xp, gy, *ref, input_shape, ksize, strides, padding):
-    shape = _full_shape(input_shape, gy, ref)
-    flat = len(shape) == 3
-    if flat:
-        gy, shape = gy[:, None], (shape[0], 1) + shape[1:]
-    geo = _geometry(shape[1:3], ksize, strides, _ONES, padding)
-    _check_out("avg_pool_grad", gy, geo)
-    if padding == "SAME":
-        gy = gy / _counts(xp, shape[1:3], geo, ksize, strides, gy.dtype)
-    else:
-        gy = gy / gy.dtype.type(ksize[0] * ksize[1])
-    if _tiled(ksize, strides, geo):
-        (kh, kw), (n, ho, wo, c) = ksize, gy.shape
-        gx = _untile(xp, xp.broadcast_to(gy[:, :, None, :, None], (n, ho, kh, wo, kw, c)), shape)
-    else:
-        gx = _padded_zeros(xp, shape, geo, gy.dtype)
-        for i, j in _taps(ksize):
-            _tap(gx, i, j, geo, strides, _ONES)[...] += gy
-        gx = _crop(gx, geo, shape[1:3])
-    return gx[:, 0] if flat else gx
-
-
-def _pool_rule(name):
-    def rule(x, *rest, ksize, strides, padding, **attrs):
-        if len(x) not in (3, 4):
-            raise ValueError(f"{name}: input must be rank 4 (NHWC; rank 3 for 1-D), got "
-                             f"{tuple(x)}")
-        try:
-            geo = _geometry(_spatial(x), ksize, strides, _ONES, padding)
-        except ValueError as error:
-            raise ValueError(f"{name}: {error} (input {tuple(x)}, ksize {ksize})") from None
-        return TensorShape((x[0],) + tuple(g[2] for g in geo)[-(len(x) - 2):] + (x[-1],))
-    return rule
-
-
-def _avg_pool_grad(gy, y, x, **attrs):
-    shape = tuple(x.shape)
-    refs = (x,) if None in shape[1:] else ()
-    return (bind(_AVG_POOL_GRAD, (gy,) + refs, dict(attrs, input_shape=shape)),)
-
-
-_MAX_POOL = defop("max_pool", _max_pool_forward,
-                  grad=lambda gy, y, x, **a: (bind(_MAX_POOL_GRAD, (x, y, gy), a),),
-                  shape=_pool_rule("max_pool"), fresh=True)
-# max_pool_grad(x, y, gy) is linear in gy and piecewise constant in x (and y, its function).
-_MAX_POOL_GRAD = defop(
-    "max_pool_grad", _max_pool_grad_forward,
-    grad=lambda gz, z, x, y, gy, **a: (None, None, bind(_MAX_POOL_GATHER, (x, y, gz), a)),
-    shape=lambda x, y, gy, **a: x, fresh=True)
-# Its adjoint: g read at each window's first maximum (TF's MaxPoolGradGrad).
-_MAX_POOL_GATHER = defop(
-    "max_pool_grad_grad", _max_pool_gather_forward,
-    grad=lambda gz, z, x, y, g, **a: (None, None, bind(_MAX_POOL_GRAD, (x, y, gz), a)),
-    shape=_pool_rule("max_pool_grad_grad"))
-
-
-def _avg_pool_grad_grad(gz, z, gy, *ref, input_shape, **attrs):
-    return (bind(_AVG_POOL, (gz,), attrs),) + (None,) * len(ref)
-
-
-def _avg_pool_grad_rule(gy, *ref, input_shape, **attrs):
-    shape = TensorShape((gy[0],) + tuple(input_shape[1:]))
-    return shape.merge_with(ref[0]) if ref else shape
-
-
-_AVG_POOL = defop("avg_pool", _avg_pool_forward, grad=_avg_pool_grad,
-                  shape=_pool_rule("avg_pool"))
-# avg_pool_grad spreads each gradient over its window: linear, its own gradient is avg_pool.
-_AVG_POOL_GRAD = defop("avg_pool_grad", _avg_pool_grad_forward, grad=_avg_pool_grad_grad,
-                       shape=_avg_pool_grad_rule)
-
-
 # -- argument parsing -------------------------------------------------------------------------
-def _channels_first(data_format, spatial, op_name):
-    last, first = ("NWC", "NCW") if spatial == 1 else ("NHWC", "NCHW")
-    if data_format is None or data_format == last:
-        return False
-    if data_format == first:
-        return True
-    raise InvalidArgumentError(f"{op_name}: data_format must be {last!r} or {first!r}, got "
-                               f"{data_format!r}")
-
-
-def _ints(value, spatial, what, op_name, channels_first):
-    """strides/dilations/ksize (int, or 1, spatial or spatial + 2 ints) as a 2-tuple."""
-    if hasattr(value, "numpy"):
-        value = value.numpy().tolist()
-    values = [value] if isinstance(value, (int, np.integer)) else list(value)
-    if len(values) == spatial + 2:
-        outer = (values[0], values[1]) if channels_first else (values[0], values[-1])
-        if tuple(outer) != (1, 1):
-            raise InvalidArgumentError(f"{op_name}: {what} must be 1 in the batch and channel "
-                                       f"dimensions, got {value!r}")
-        values = values[2:] if channels_first else values[1:-1]
-    elif len(values) == 1:
-        values = values * spatial
-    elif len(values) != spatial:
-        raise InvalidArgumentError(f"{op_name}: {what} must be an int or a list of 1, "
-                                   f"{spatial} or {spatial + 2} ints, got {value!r}")
-    values = tuple(int(v) for v in values)
-    if min(values) < 1:
-        raise InvalidArgumentError(f"{op_name}: {what} must be positive, got {value!r}")
-    return (1,) + values if spatial == 1 else values
-
-
-def _padding(padding, spatial, op_name, channels_first, explicit=True):
-    """'SAME', 'VALID', or explicit ((before, after), ...) pairs for the 2 kernel axes."""
-    if isinstance(padding, str) and padding.upper() in ("SAME", "VALID"):
-        return padding.upper()
-    bad = InvalidArgumentError(f"{op_name}: padding must be 'SAME', 'VALID'"
-                               f"{' or a list of [before, after] pairs' if explicit else ''}, "
-                               f"got {padding!r}")
-    if isinstance(padding, str) or not explicit:
-        raise bad
-    try:
-        pairs = [tuple(int(v) for v in p) for p in padding]
-    except TypeError:
-        raise bad from None
-    if len(pairs) == spatial + 2:
-        outer = [pairs[0], pairs[1] if channels_first else pairs[-1]]
-        if any(p != (0, 0) for p in outer):
-            raise bad
-        pairs = pairs[2:] if channels_first else pairs[1:-1]
-    if len(pairs) != spatial or any(len(p) != 2 or min(p) < 0 for p in pairs):
-        raise bad
-    return ((0, 0),) + tuple(pairs) if spatial == 1 else tuple(pairs)
-
-
-def _check(op, op_name, tensors, attrs):
-    """Runs ``op``'s shape rule now, so errors name the public function and the shapes."""
-    try:
-        _rule(op, tuple(t.shape for t in tensors), tuple(sorted(attrs.items())))
-    except ValueError as error:
-        message = str(error)
-        if message.startswith(op.name + ":"):
-            message = op_name + message[len(op.name):]
-        raise InvalidArgumentError(message) from None
-
-
-@functools.lru_cache(maxsize=1024)
-def _rule(op, shapes, attrs):
-    """``op.shape`` memoized: eager loops call it with the same shapes every step."""
-    return op.shape(*shapes, **dict(attrs))
-
-
-def _frozen(value):
-    """Lists (nested) and tensors as tuples, so that argument parsing can be memoized."""
-    if hasattr(value, "numpy"):
-        value = value.numpy().tolist()
-    return tuple(_frozen(v) for v in value) if isinstance(value, (list, tuple)) else value
-
-
-@functools.lru_cache(maxsize=1024)
-def _window_attrs(op_name, spatial, first, strides, padding, dilations, ksize, explicit):
-    attrs = {"strides": _ints(strides, spatial, "strides", op_name, first),
-             "padding": _padding(padding, spatial, op_name, first, explicit)}
-    if ksize is None:
-        attrs["dilations"] = _ints(1 if dilations is None else dilations, spatial,
-                                   "dilations", op_name, first)
-    else:
-        attrs["ksize"] = _ints(ksize, spatial, "ksize", op_name, first)
-    return attrs
-
-
-def _attrs(op_name, spatial, first, strides, padding, dilations=None, ksize=None,
-           explicit=True):
-    """The kernel attrs of the public arguments: strides, padding, and dilations or ksize.
-
-    A fresh dict each call (callers add to it); parsed once per distinct arguments.
-    """
-    args = (op_name, spatial, first, _frozen(strides), _frozen(padding), _frozen(dilations),
-            _frozen(ksize), explicit)
-    try:
-        return dict(_window_attrs(*args))
-    except TypeError:  # something unhashable: parse it uncached, for the proper error
-        return dict(_window_attrs.__wrapped__(*args))
-
-
-def _rank(x, rank, what, op_name, layout):
-    if x.ndim != rank:
-        raise InvalidArgumentError(f"{op_name}: {what} must be rank {rank} ({layout}), got "
-                                   f"shape {tuple(x.shape)}")
-
-
-def _to_last(x, spatial):
-    return transpose(x, (0,) + tuple(range(2, spatial + 2)) + (1,))
-
-
-def _to_first(x, spatial):
-    return transpose(x, (0, spatial + 1) + tuple(range(1, spatial + 1)))
-
-
 def _operands(x, w, op_name, spatial, fmt):
     x, w = pair(tensor(x), tensor(w), op_name)
     floating(x, op_name)
@@ -1100,113 +647,3 @@ def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding
     """
     y = depthwise_conv2d(input, depthwise_filter, strides, padding, data_format, dilations)
     return conv2d(y, pointwise_filter, 1, "VALID", data_format or "NHWC")
-
-
-def _pool(op, op_name, x, ksize, strides, padding, data_format, spatial, explicit):
-    first = _channels_first(data_format, spatial, op_name)
-    x = tensor(x)
-    if op is _AVG_POOL:
-        floating(x, op_name)
-    _rank(x, spatial + 2, "input", op_name, data_format or ("NWC", "NHWC")[spatial - 1])
-    attrs = _attrs(op_name, spatial, first, strides, padding, ksize=ksize, explicit=explicit)
-    if first:
-        x = _to_last(x, spatial)
-    _check(op, op_name, (x,), attrs)
-    y = bind(op, (x,), attrs)
-    return _to_first(y, spatial) if first else y
-
-
-def _spatial_of(x, op_name):
-    rank = tensor(x).ndim
-    if rank not in (3, 4):
-        raise InvalidArgumentError(f"{op_name}: input must be rank 3 (NWC) or 4 (NHWC), got "
-                                   f"shape {tuple(tensor(x).shape)}")
-    return rank - 2
-
-
-def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
-    """Maximum over ``ksize`` windows of ``(N, H, W, C)``; SAME pads with -inf.
-
-    The gradient goes to the first maximum of each window (row-major), as in TF.
-
-    Example:
-        >>> nf.nn.max_pool2d(nf.ones([1, 4, 4, 1]), 2, 2, "VALID").shape
-        TensorShape([1, 2, 2, 1])
-    """
-    return _pool(_MAX_POOL, "max_pool2d", input, ksize, strides, padding, data_format, 2, True)
-
-
-def max_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
-    """Maximum over ``ksize`` windows of ``(N, W, C)`` sequences.
-
-    Example:
-        >>> nf.nn.max_pool1d(nf.ones([1, 6, 2]), 2, 2, "VALID").shape
-        TensorShape([1, 3, 2])
-    """
-    return _pool(_MAX_POOL, "max_pool1d", input, ksize, strides, padding, data_format, 1, True)
-
-
-def max_pool(input, ksize, strides, padding, data_format=None, name=None):
-    """``max_pool1d`` or ``max_pool2d`` by the rank of ``input`` (3 or 4).
-
-    Example:
-        >>> nf.nn.max_pool(nf.ones([1, 4, 4, 1]), 2, 2, "SAME").shape
-        TensorShape([1, 2, 2, 1])
-    """
-    spatial = _spatial_of(input, "max_pool")
-    return _pool(_MAX_POOL, "max_pool", input, ksize, strides, padding, data_format, spatial,
-                 True)
-
-
-def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
-    """Mean over ``ksize`` windows of ``(N, H, W, C)``; with SAME only real elements count.
-
-    Example:
-        >>> nf.nn.avg_pool2d(nf.ones([1, 3, 3, 1]), 2, 2, "SAME").numpy().ravel().tolist()
-        [1.0, 1.0, 1.0, 1.0]
-    """
-    return _pool(_AVG_POOL, "avg_pool2d", input, ksize, strides, padding, data_format, 2, False)
-
-
-def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
-    """Mean over ``ksize`` windows of ``(N, W, C)`` sequences.
-
-    Example:
-        >>> nf.nn.avg_pool1d(nf.ones([1, 6, 2]), 3, 3, "VALID").shape
-        TensorShape([1, 2, 2])
-    """
-    return _pool(_AVG_POOL, "avg_pool1d", input, ksize, strides, padding, data_format, 1, False)
-
-
-def avg_pool(input, ksize, strides, padding, data_format=None, name=None):
-    """``avg_pool1d`` or ``avg_pool2d`` by the rank of ``input`` (3 or 4).
-
-    Example:
-        >>> nf.nn.avg_pool(nf.ones([1, 4, 2]), 2, 2, "VALID").shape
-        TensorShape([1, 2, 2])
-    """
-    spatial = _spatial_of(input, "avg_pool")
-    return _pool(_AVG_POOL, "avg_pool", input, ksize, strides, padding, data_format, spatial,
-                 False)
-
-
-def pool(input, window_shape, pooling_type, strides=None, padding="VALID",
-         data_format=None, dilations=None, name=None):
-    """``'MAX'`` or ``'AVG'`` pooling of a rank 3 or 4 input over ``window_shape`` windows.
-
-    Example:
-        >>> nf.nn.pool(nf.ones([1, 4, 4, 1]), [2, 2], "AVG", strides=[2, 2]).shape
-        TensorShape([1, 2, 2, 1])
-    """
-    kinds = {"MAX": (_MAX_POOL, True), "AVG": (_AVG_POOL, False)}
-    if pooling_type not in kinds:
-        raise InvalidArgumentError(f"pool: pooling_type must be 'MAX' or 'AVG', got "
-                                   f"{pooling_type!r}")
-    spatial = _spatial_of(input, "pool")
-    if dilations is not None and set(_ints(dilations, spatial, "dilations", "pool",
-                                           False)) != {1}:
-        raise InvalidArgumentError(f"pool: dilations other than 1 are not supported, got "
-                                   f"{dilations!r}")
-    op, explicit = kinds[pooling_type]
-    return _pool(op, "pool", input, window_shape, 1 if strides is None else strides, padding,
-                 data_format, spatial, explicit)

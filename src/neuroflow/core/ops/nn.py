@@ -408,7 +408,7 @@ def _sparse_ce_forward(xp, labels, logits):
     if loop is not None and labels.dtype.kind in "iu":
         out = np.empty(labels.shape, logits.dtype)
         loop(labels.reshape(-1), np.ascontiguousarray(logits).reshape(-1, classes),
-             out.reshape(-1))
+             out.reshape(-1), out.reshape(-1))
         return out
     z = _shifted(xp, logits, -1).reshape(-1, classes)
     lse = xp.log(xp.exp(z).sum(axis=1))
@@ -428,7 +428,7 @@ _ONE_HOT_LIKE = defop("one_hot_like", _one_hot_like_forward,
 
 def _sparse_ce_backprop_forward(xp, labels, logits, gy):
     classes = logits.shape[-1]
-    loop = _loops.sparse_softmax_cross_entropy_grad.get(xp, logits, gy)
+    loop = _loops.sparse_softmax_cross_entropy.get(xp, logits, gy)
     if loop is not None and labels.dtype.kind in "iu" and logits.size:
         out = np.empty(logits.shape, logits.dtype)
         loop(labels.reshape(-1), np.ascontiguousarray(logits).reshape(-1, classes),

@@ -33,8 +33,8 @@ class _Pooling(Layer):
     def call(self, inputs):
         first = self.data_format == "channels_first"
         fmt = ("NCW", "NCHW")[self.rank - 1] if first else ("NWC", "NHWC")[self.rank - 1]
-        pools = {("max", 1): ops.conv.max_pool1d, ("max", 2): ops.conv.max_pool2d,
-                 ("avg", 1): ops.conv.avg_pool1d, ("avg", 2): ops.conv.avg_pool2d}
+        pools = {("max", 1): ops.max_pool1d, ("max", 2): ops.max_pool2d,
+                 ("avg", 1): ops.avg_pool1d, ("avg", 2): ops.avg_pool2d}
         pool = pools[(self.kind, self.rank)]
         return pool(inputs, self.pool_size, self.strides, self.padding.upper(), data_format=fmt)
 
