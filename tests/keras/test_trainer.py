@@ -404,3 +404,23 @@ def test_py_dataset_batches_and_epoch_end_hook():
     expected = reference.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
     np.testing.assert_allclose(history.history["loss"], expected.history["loss"], rtol=1e-5)
     assert model.predict(data, verbose=0).shape == (20, 2)
+
+
+def test_blas_threads_follow_the_size_of_the_products():
+    from neuroflow.backend import parallel
+
+    layers = nf.keras.layers
+    mlp = nf.keras.Sequential([nf.keras.Input((784,)), layers.Dense(64), layers.Dense(10)])
+    assert mlp._blas_thread_limit(32) == 1            # 32 x 784 x 64: a second thread loses
+    assert mlp._blas_thread_limit(256) is None        # 256 x 784 x 64: all cores
+    assert mlp._blas_thread_limit(None) == 1          # unknown batch (a dataset): one
+    cnn = nf.keras.Sequential([nf.keras.Input((8, 8, 1)), layers.Conv2D(4, 3),
+                               layers.Flatten(), layers.Dense(2)])
+    before = parallel.get_threads()
+    try:
+        parallel.set_threads(2)
+        assert cnn._blas_thread_limit(64) == 1        # the kernels split the batch instead
+        parallel.set_threads(1)
+        assert cnn._blas_thread_limit(64) is None     # no split: BLAS may use the cores
+    finally:
+        parallel.set_threads(before)
