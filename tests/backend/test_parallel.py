@@ -365,3 +365,18 @@ def test_sum_leading_with_an_empty_trailing_axis_is_zeros():
     x = np.zeros((5, 0), np.float32)
     np.testing.assert_array_equal(parallel.sum_leading(x, 1), np.add.reduce(x, (0,)))
 
+
+
+def test_serial_turns_every_split_off_inside_its_block_only():
+    before = parallel.get_threads()
+    try:
+        parallel.set_threads(2)
+        with parallel.serial():
+            assert parallel.threads() == 1
+            assert parallel.split(lambda a, b: (a, b), 10) == [(0, 10)]
+            with parallel.serial():
+                assert parallel.threads() == 1
+            assert parallel.threads() == 1
+        assert parallel.threads() == 2
+    finally:
+        parallel.set_threads(before)

@@ -11,6 +11,7 @@ between calls. Nested or concurrent calls run serially rather than wait for busy
 (0, the default: one per core available to this process; 1: off).
 """
 
+import contextlib
 import os
 import queue
 import threading
@@ -40,8 +41,24 @@ def get_threads():
     return _SETTING[0]
 
 
+@contextlib.contextmanager
+def serial():
+    """Runs the block with every split off (when something else, BLAS's own threads, already
+    uses the cores)."""
+    _SERIAL[0] += 1
+    try:
+        yield
+    finally:
+        _SERIAL[0] -= 1
+
+
+_SERIAL = [0]
+
+
 def threads():
     """How many slices a split kernel uses now."""
+    if _SERIAL[0]:
+        return 1
     if _SETTING[0]:
         return _SETTING[0]
     if _CORES[0] != os.getpid():   # asked once per process: a system call

@@ -6,6 +6,8 @@ metric updates) is one Python function, ``train_step``. ``fit`` runs it through 
 the very same function eagerly: both paths give the same numbers.
 """
 
+import contextlib
+
 import numpy as np
 
 from .. import graph
@@ -312,8 +314,10 @@ class Trainer:
         self.stop_training = False
         self.make_train_function()
         _memory.keep_freed_memory()
-        with _device.blas_threads(self._blas_thread_limit(
-                getattr(train.adapter, "batch_size", None))):
+        blas = self._blas_thread_limit(getattr(train.adapter, "batch_size", None))
+        # One way to use the cores at a time: BLAS's threads, or kernels splitting the batch.
+        splits = _parallel.serial() if blas is None else contextlib.nullcontext()
+        with _device.blas_threads(blas), splits:
             return self._fit_epochs(train, val, callback_list, initial_epoch, epochs,
                                     validation_freq)
 
