@@ -8,6 +8,7 @@ kernel error is mapped back to its node (by the line number of the generated cod
 as eager mode raises it.
 """
 
+import functools
 import itertools
 import sys
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from ..backend import parallel
 from ..core import registry
-from ..core.ops import _loops
+from ..core.ops import nn as _nn  # noqa: F401 - registers relu_grad, read below
 from ..core.tensor import Tensor
 from .nodes import ASSIGN, CONST, PLACEHOLDER, READ, storage
 
@@ -30,19 +31,8 @@ UFUNCS = {
 UNARY_WITH = {"relu": (np.maximum, 0)}
 
 
-def _relu_grad(gy, y, out=None):
-    """relu_grad's kernel for floats: one Numba pass over contiguous arrays of one shape, else
-    a product with the boolean mask (~5x faster than ``where``)."""
-    loop = None if out is None else _loops.relu_grad.get(np, gy, y, out)
-    if (loop is not None and gy.shape == y.shape == out.shape and gy.dtype == y.dtype == out.dtype
-            and gy.flags.c_contiguous and y.flags.c_contiguous and out.flags.c_contiguous):
-        loop(gy.reshape(-1), y.reshape(-1), out.reshape(-1))
-        return out
-    return np.multiply(gy, y > 0, out=out)
-
-
-# Elementwise ops (no attrs) computed by a NumPy function taking ``out=``, like UFUNCS.
-ELEMENTWISE = {"relu_grad": _relu_grad}
+# Elementwise ops (no attrs) whose kernels take ``out=``: called like UFUNCS.
+ELEMENTWISE = {"relu_grad": functools.partial(registry.REGISTRY["relu_grad"].forward, np)}
 _NO_INPLACE = {"matmul"}
 _FREE_BYTES = 1 << 20     # arrays this large are freed right after their last use
 _counter = itertools.count()
@@ -310,7 +300,7 @@ def _specialized(node, args, env, i):
     env["ADD_R"] = np.add.reduce
     if name in ("reduce_sum", "reduce_mean") and set(attrs) != {"axes", "keepdims"}:
         return None
-    if name in ("sum_like", "broadcast_like", "relu_grad") and (attrs or len(args) != 2):
+    if name in ("sum_like", "broadcast_like") and (attrs or len(args) != 2):
         return None
     if name == "reduce_sum" and floating:
         axes = tuple(attrs["axes"])
@@ -342,7 +332,4 @@ def _specialized(node, args, env, i):
     if name == "broadcast_like" and _static(node.inputs[1]) is not None:
         env["BCAST"] = np.broadcast_to
         return f"BCAST({args[0]}, {_static(node.inputs[1])!r})", False
-    if name == "relu_grad" and floating and len(args) == 2:
-        env["MUL"] = np.multiply  # by the boolean mask: ~5x faster than where
-        return f"MUL({args[0]}, {args[1]} > 0)", bool(out.shape)
     return None

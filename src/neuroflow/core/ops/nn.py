@@ -45,15 +45,29 @@ _GELU_C = _math.sqrt(2 / _math.pi)
 _GELU_K = 0.044715
 
 
-def _mask_grad_op(name, keep):
+def _mask_grad_op(name, keep, forward=None):
     """A gradient op ``gy * keep(ref)``: its own gradient w.r.t. gy is itself.
 
     Multiplying by the boolean mask is ~5x faster than ``where`` on large activations.
     """
-    op = defop(name, lambda xp, gy, ref: gy * keep(ref),
+    op = defop(name, forward or (lambda xp, gy, ref: gy * keep(ref)),
                grad=lambda ggy, _, gy, ref: (bind(op, (ggy, ref), {}), None),
                shape=same_shape)
     return op
+
+
+def _relu_grad_forward(xp, gy, y, out=None):
+    """``gy * (y > 0)``: one Numba pass over contiguous float arrays of one shape, else the
+    product with the mask. ``out=`` lets compiled graphs write in place or split the rows."""
+    loop = _loops.relu_grad.get(xp, gy, y)
+    if (loop is not None and gy.shape == y.shape and gy.dtype == y.dtype
+            and gy.flags.c_contiguous and y.flags.c_contiguous
+            and (out is None or out.shape == gy.shape and out.dtype == gy.dtype
+                 and out.flags.c_contiguous)):
+        out = np.empty_like(gy) if out is None else out
+        loop(gy.reshape(-1), y.reshape(-1), out.reshape(-1))
+        return out
+    return xp.multiply(gy, y > 0, out=out)
 
 
 def _activation(name, kernel, grad):
@@ -62,7 +76,7 @@ def _activation(name, kernel, grad):
 
 
 # -- piecewise-linear activations ---------------------------------------------------------
-_RELU_GRAD = _mask_grad_op("relu_grad", lambda y: y > 0)
+_RELU_GRAD = _mask_grad_op("relu_grad", None, _relu_grad_forward)
 _RELU6_GRAD = _mask_grad_op("relu6_grad", lambda y: (y > 0) & (y < 6))
 _RELU = _activation("relu", lambda xp, x: xp.maximum(x, 0),
                     lambda gy, y, x: (bind(_RELU_GRAD, (gy, y), {}),))
