@@ -21,16 +21,6 @@ from .nodes import Node
 from .symbolic import SymbolicTensor
 
 
-def _uses(program):
-    counts = {}
-    for node in program.nodes:
-        for t in node.inputs:
-            counts[id(t)] = counts.get(id(t), 0) + 1
-    for t in program.outputs:
-        counts[id(t)] = counts.get(id(t), 0) + 1
-    return counts
-
-
 def _new_node(op, inputs, attrs, name, like):
     """A node with one new output tensor of ``like``'s shape and dtype."""
     node = Node(op, inputs, attrs, name)
@@ -40,8 +30,7 @@ def _new_node(op, inputs, attrs, name, like):
 
 def pool_relu_gradients(program):
     """Moves each ReLU gradient below the max-pool gradient it masks (see the module doc)."""
-    producers = {id(t): n for n in program.nodes for t in n.outputs}
-    uses, nodes, dropped = _uses(program), [], set()
+    producers, uses, nodes, dropped = program.producers(), program.uses(), [], set()
     for node in program.nodes:
         pool = producers.get(id(node.inputs[0])) if node.inputs else None
         if (node.op.name != "relu_grad" or node.attrs or len(node.inputs) != 2
@@ -130,8 +119,7 @@ def _conv_plus_bias(node, producers, uses):
 
 def conv_bias_activations(program):
     """Merges ``conv2d``, its bias ``add`` and a following ``relu`` into one node."""
-    producers = {id(t): n for n in program.nodes for t in n.outputs}
-    uses, replaced, dropped = _uses(program), {}, set()
+    producers, uses, replaced, dropped = program.producers(), program.uses(), {}, set()
     for node in program.nodes:
         if node.op.name == "relu" and not node.attrs and len(node.inputs) == 1:
             add = producers.get(id(node.inputs[0]))

@@ -26,6 +26,17 @@ class Program:
     def __init__(self, nodes, inputs, outputs):
         self.nodes, self.inputs, self.outputs = list(nodes), list(inputs), list(outputs)
 
+    def producers(self):
+        """``{id(tensor): the node that makes it}``."""
+        return {id(t): node for node in self.nodes for t in node.outputs}
+
+    def uses(self):
+        """``{id(tensor): how many node inputs and program outputs read it}``."""
+        counts = {}
+        for t in [t for node in self.nodes for t in node.inputs] + self.outputs:
+            counts[id(t)] = counts.get(id(t), 0) + 1
+        return counts
+
     def op_counts(self):
         """``{op name: count}``, leaving out placeholders."""
         counts = {}
@@ -81,10 +92,6 @@ def _rebuild(program, replace, keep=None):
     return Program(nodes, program.inputs, [get(t) for t in program.outputs])
 
 
-def _producers(program):
-    return {id(t): node for node in program.nodes for t in node.outputs}
-
-
 def _const_value(t, producers):
     node = producers.get(id(t))
     return node.value if node is not None and node.op is CONST else None
@@ -96,7 +103,7 @@ def _is_all(value, x):
 
 def simplify(program):
     """Algebraic simplification: identities, x*1, x+0, double transposes, reshape chains."""
-    producers = _producers(program)
+    producers = program.producers()
     replace = {}
     rewritten = {}
 
@@ -159,7 +166,7 @@ def _op_of(t, producers):
 
 def fold_constants(program):
     """Computes nodes whose inputs are all constants once, at optimization time."""
-    producers = _producers(program)
+    producers = program.producers()
     nodes = []
     for node in program.nodes:
         if (node.op.name in _FILL_LIKE and len(node.outputs) == 1
@@ -232,7 +239,7 @@ def common_subexpressions(program):
 
 def dead_code(program, keep_side_effects=True):
     """Drops nodes that no output and no side effect needs."""
-    producers = _producers(program)
+    producers = program.producers()
     live = set()
     stack = [producers[id(t)] for t in program.outputs if id(t) in producers]
     if keep_side_effects:
