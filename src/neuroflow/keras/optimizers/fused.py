@@ -128,12 +128,10 @@ def _fused_adam_forward(xp, *grads, plan):
         for old, new in ((p_old, p_new), (m_old, m_new), (v_old, v_new)):
             if new is not old:   # copy on write: start the new buffer from the old values
                 new[...] = old
-        rows = parallel.rows_per_slice(8)   # ~8 operations per element
-        if g.shape[0] < 2 * rows:
-            kernel(p_new, g, m_new, v_new, alpha, c1, c2, eps)
-        else:   # elementwise: large models update slices of the buffers on all cores at once
-            parallel.split(lambda a, b: kernel(p_new[a:b], g[a:b], m_new[a:b], v_new[a:b],
-                                               alpha, c1, c2, eps), g.shape[0], min_rows=rows)
+        # Elementwise: large models update slices of the buffers on all cores at once.
+        parallel.split(lambda a, b: kernel(p_new[a:b], g[a:b], m_new[a:b], v_new[a:b], alpha,
+                                           c1, c2, eps), g.shape[0],
+                       min_rows=parallel.rows_per_slice(8))   # ~8 operations per element
     else:
         _numpy_adam(g, m_old, v_old, p_old, m_new, v_new, p_new, alpha, c1, c2, eps, tmp,
                     tmp2)
