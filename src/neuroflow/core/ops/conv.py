@@ -95,12 +95,39 @@ def _active(geo, active):
                  for (before, after, size), keep in zip(geo, active))
 
 
-def _conv_forward(xp, x, w, strides, dilations, padding, b=None, activation=None, active=None):
+def _forward_setup(x, w, strides, dilations, padding):
+    """``(flat, x, w, geo)``: rank-3 (1-D) operands get a unit height."""
     flat = x.ndim == 3
     if flat:
         x, w = x[:, None], w[None]
+    return flat, x, w, _geometry(x.shape[1:3], w.shape[:2], strides, dilations, padding)
+
+
+def _input_setup(op_name, gy, w, ref, input_shape, strides, dilations, padding):
+    """``(flat, gy, w, shape, geo)`` of an input gradient, ``gy``'s spatial shape checked."""
+    shape = _full_shape(input_shape, gy, ref)
+    flat = len(shape) == 3
+    if flat:
+        gy, w, shape = gy[:, None], w[None], (shape[0], 1) + shape[1:]
+    geo = _geometry(shape[1:3], w.shape[:2], strides, dilations, padding)
+    _check_out(op_name, gy, geo)
+    return flat, gy, w, shape, geo
+
+
+def _filter_setup(op_name, x, gy, ref, filter_shape, strides, dilations, padding):
+    """``(flat, x, gy, shape, geo)`` of a filter gradient, ``gy``'s spatial shape checked."""
+    shape = tuple(ref[0].shape) if ref else filter_shape
+    flat = len(shape) == 3
+    if flat:
+        x, gy, shape = x[:, None], gy[:, None], (1,) + shape
+    geo = _geometry(x.shape[1:3], shape[:2], strides, dilations, padding)
+    _check_out(op_name, gy, geo)
+    return flat, x, gy, shape, geo
+
+
+def _conv_forward(xp, x, w, strides, dilations, padding, b=None, activation=None, active=None):
+    flat, x, w, geo = _forward_setup(x, w, strides, dilations, padding)
     kh, kw, c, o = w.shape
-    geo = _geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
     run = _active(geo, active)
     x, w2 = _pad(xp, x, geo), w.reshape(kh * kw * c, o)
     n, (ho, wo), (hr, wr) = x.shape[0], (geo[0][2], geo[1][2]), (run[0][2], run[1][2])
@@ -155,13 +182,9 @@ def _conv_bias_forward(xp, x, w, b, activation, **attrs):
 
 def _conv_input_forward(xp, gy, w, *ref, input_shape, strides, dilations, padding,
                         active=None):
-    shape = _full_shape(input_shape, gy, ref)
-    flat = len(shape) == 3
-    if flat:
-        gy, w, shape = gy[:, None], w[None], (shape[0], 1) + shape[1:]
+    flat, gy, w, shape, geo = _input_setup("conv2d_backprop_input", gy, w, ref, input_shape,
+                                           strides, dilations, padding)
     kh, kw, c, o = w.shape
-    geo = _geometry(shape[1:3], (kh, kw), strides, dilations, padding)
-    _check_out("conv2d_backprop_input", gy, geo)
     if kh == kw == 1 and strides == (1, 1) and not (geo[0][0] or geo[1][0]):
         gx = xp.matmul(gy.reshape(-1, o), w.reshape(c, o).T).reshape(shape)
         return gx[:, 0] if flat else gx
@@ -203,13 +226,9 @@ def _conv_input_forward(xp, gy, w, *ref, input_shape, strides, dilations, paddin
 
 def _conv_filter_forward(xp, x, gy, *ref, filter_shape, strides, dilations, padding,
                          bias=False, active=None):
-    shape = tuple(ref[0].shape) if ref else filter_shape
-    flat = len(shape) == 3
-    if flat:
-        x, gy, shape = x[:, None], gy[:, None], (1,) + shape
+    flat, x, gy, shape, geo = _filter_setup("conv2d_backprop_filter", x, gy, ref, filter_shape,
+                                            strides, dilations, padding)
     kh, kw, c, o = shape
-    geo = _geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
-    _check_out("conv2d_backprop_filter", gy, geo)
     x = _pad(xp, x, geo)
     gy, geo = _active_gradient(xp, gy, geo, active)
 
@@ -236,11 +255,8 @@ def _conv_filter_bias_forward(xp, x, gy, **attrs):
 # -- depthwise kernels: filter (kh, kw, C, M), output channel c * M + m ------------------------
 # einsum over the window view does one pass per multiplier (tap loops are memory-bound).
 def _depthwise_forward(xp, x, w, strides, dilations, padding):
-    flat = x.ndim == 3
-    if flat:
-        x, w = x[:, None], w[None]
+    flat, x, w, geo = _forward_setup(x, w, strides, dilations, padding)
     kh, kw, c, m = w.shape
-    geo = _geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
     windows = _windows(xp, _pad(xp, x, geo), (kh, kw), geo, strides, dilations)
     y = xp.stack([xp.einsum("nhwijc,ijc->nhwc", windows, w[..., k]) for k in range(m)], -1)
     y = y.reshape(y.shape[:3] + (c * m,))
@@ -248,13 +264,9 @@ def _depthwise_forward(xp, x, w, strides, dilations, padding):
 
 
 def _depthwise_input_forward(xp, gy, w, *ref, input_shape, strides, dilations, padding):
-    shape = _full_shape(input_shape, gy, ref)
-    flat = len(shape) == 3
-    if flat:
-        gy, w, shape = gy[:, None], w[None], (shape[0], 1) + shape[1:]
+    flat, gy, w, shape, geo = _input_setup("depthwise_conv2d_native_backprop_input", gy, w, ref,
+                                           input_shape, strides, dilations, padding)
     kh, kw, c, m = w.shape
-    geo = _geometry(shape[1:3], (kh, kw), strides, dilations, padding)
-    _check_out("depthwise_conv2d_native_backprop_input", gy, geo)
     # With stride 1 the input gradient is a correlation of the fully padded gradient with the
     # flipped filter; otherwise gradients are scattered tap by tap.
     full = [((k - 1) * d - g[0], (k - 1) * d - g[1]) for k, d, g in zip((kh, kw), dilations, geo)]
@@ -275,13 +287,9 @@ def _depthwise_input_forward(xp, gy, w, *ref, input_shape, strides, dilations, p
 
 
 def _depthwise_filter_forward(xp, x, gy, *ref, filter_shape, strides, dilations, padding):
-    shape = tuple(ref[0].shape) if ref else filter_shape
-    flat = len(shape) == 3
-    if flat:
-        x, gy, shape = x[:, None], gy[:, None], (1,) + shape
+    flat, x, gy, shape, geo = _filter_setup("depthwise_conv2d_native_backprop_filter", x, gy,
+                                            ref, filter_shape, strides, dilations, padding)
     kh, kw, c, m = shape
-    geo = _geometry(x.shape[1:3], (kh, kw), strides, dilations, padding)
-    _check_out("depthwise_conv2d_native_backprop_filter", gy, geo)
     windows = _windows(xp, _pad(xp, x, geo), (kh, kw), geo, strides, dilations)
     gw = xp.empty((kh, kw, c, m), dtype=gy.dtype)
     for k in range(m):
