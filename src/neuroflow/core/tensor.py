@@ -76,8 +76,20 @@ class Tensor:
 
     # -- Python protocols --------------------------------------------------------------------
     def __array__(self, dtype=None, copy=None):
+        """NumPy 2's protocol: ``copy=True`` gives a new array; otherwise, as TF, a read-only
+        view of the value (so no write through it changes the tensor); ``copy=False`` raises
+        ValueError when a dtype change needs a copy."""
         value = np.asarray(_device.to_numpy(self._value))
-        return value if dtype is None else value.astype(dtype, copy=False)
+        if dtype is not None and value.dtype != np.dtype(dtype):
+            if copy is False:
+                raise ValueError(f"Unable to avoid a copy converting a {self.dtype.name} "
+                                 f"tensor to {np.dtype(dtype)}")
+            return value.astype(dtype)
+        if copy:
+            return value.copy()
+        view = value.view()
+        view.flags.writeable = False
+        return view
 
     def _scalar(self, kind):
         if self._value.size != 1:

@@ -7,7 +7,7 @@ import importlib as _importlib
 
 _SUBMODULES = ("activations", "applications", "backend", "callbacks", "constraints",
                "datasets", "initializers", "layers", "losses", "metrics", "models",
-               "optimizers", "preprocessing", "regularizers", "saving", "utils")
+               "optimizers", "preprocessing", "random", "regularizers", "saving", "utils")
 # Top-level names: name -> submodule that defines it.
 _TOP = {"Sequential": "models", "Model": "models", "Input": "layers", "Layer": "layers",
         "InputSpec": "layers", "Variable": "backend", "KerasTensor": "layers"}

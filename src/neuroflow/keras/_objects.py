@@ -6,8 +6,58 @@ named the same way: a string (``'adam'``), a config dict (``{'class_name': 'Adam
 """
 
 import inspect
+import threading
 
 __all__ = []
+
+# Keras's GLOBAL_CUSTOM_OBJECTS: ``register_keras_serializable`` adds 'package>Name' here;
+# ``keras.saving.get_custom_objects()`` returns this very dict, so users may also add to it.
+GLOBAL_CUSTOM_OBJECTS = {}
+_SCOPES = threading.local()    # each thread's stack of ``custom_object_scope`` dicts
+
+
+def scoped_custom_objects():
+    """The objects of the enclosing ``custom_object_scope``s (innermost wins), then the
+    global ones."""
+    merged = dict(GLOBAL_CUSTOM_OBJECTS)
+    for scope in getattr(_SCOPES, "stack", ()):
+        merged.update(scope)
+    return merged
+
+
+class custom_object_scope:
+    """Context manager: inside it, configs may name the given classes and functions.
+
+    Args:
+        custom_objects: dicts ``{name: class or function}`` (several are merged).
+
+    Example:
+        >>> with nf.keras.saving.custom_object_scope({'my_act': my_act}):
+        ...     layer = nf.keras.layers.Dense.from_config(config)
+    """
+
+    def __init__(self, *custom_objects):
+        self.custom_objects = {}
+        for objects in custom_objects:
+            self.custom_objects.update(objects or {})
+
+    def __enter__(self):
+        if not hasattr(_SCOPES, "stack"):
+            _SCOPES.stack = []
+        _SCOPES.stack.append(self.custom_objects)
+        return self
+
+    def __exit__(self, *exc):
+        _SCOPES.stack.pop()
+
+
+def get_custom_objects():
+    """The global dict of registered custom objects (Keras's ``GLOBAL_CUSTOM_OBJECTS``).
+
+    Example:
+        >>> nf.keras.saving.get_custom_objects()['my_act'] = my_act
+    """
+    return GLOBAL_CUSTOM_OBJECTS
 
 
 def serialize(obj, module):
@@ -18,8 +68,9 @@ def serialize(obj, module):
     if obj is None:
         return None
     if inspect.isfunction(obj) or inspect.isbuiltin(obj):
-        return {"module": module, "class_name": "function", "config": obj.__name__,
-                "registered_name": obj.__name__}
+        name = getattr(obj, "_registered_name", obj.__name__)
+        return {"module": module, "class_name": "function", "config": name,
+                "registered_name": name}
     return {"module": module, "class_name": type(obj).__name__, "config": obj.get_config(),
             "registered_name": None}
 
@@ -33,6 +84,9 @@ def unknown(kind, name, objects):
 def _find(name, objects, kind, custom_objects):
     if custom_objects and name in custom_objects:
         return custom_objects[name]
+    scoped = scoped_custom_objects()
+    if name in scoped:
+        return scoped[name]
     if name in objects:
         return objects[name]
     lowered = {k.lower(): v for k, v in objects.items()}

@@ -206,7 +206,13 @@ def serialize(activation):
             return fn.__name__
     if hasattr(activation, "get_config"):
         return _objects.serialize(activation, "keras.layers")
-    return getattr(activation, "__name__", str(activation))
+    if callable(activation) and hasattr(activation, "__name__"):
+        # a user function, as Keras writes it: found again through register_keras_serializable,
+        # custom_objects or custom_object_scope
+        name = getattr(activation, "_registered_name", activation.__name__)
+        return {"module": "builtins", "class_name": "function", "config": name,
+                "registered_name": "function"}
+    return str(activation)
 
 
 def deserialize(config, custom_objects=None):

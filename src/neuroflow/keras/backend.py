@@ -9,11 +9,13 @@ import re
 
 from ..backend.dtypes import as_dtype
 from ..core import variable as _variable
+from ..core.ops import random as _random_ops
 from ..core.tensor import Tensor
 
 __all__ = ["Variable", "clear_session", "get_uid", "floatx", "set_floatx", "epsilon",
            "set_epsilon", "image_data_format", "set_image_data_format", "int_shape",
-           "standardize_dtype", "is_float_dtype", "to_snake_case", "is_keras_tensor"]
+           "standardize_dtype", "is_float_dtype", "to_snake_case", "is_keras_tensor",
+           "random_normal", "random_uniform"]
 
 _UIDS = collections.defaultdict(int)
 _CONFIG = {"floatx": "float32", "epsilon": 1e-7, "image_data_format": "channels_last"}
@@ -117,6 +119,23 @@ def epsilon():
 def set_epsilon(value):
     """Sets the fuzz factor."""
     _CONFIG["epsilon"] = float(value)
+
+
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
+    """Samples from N(mean, stddev²): Keras 2's ``K.random_normal`` (e.g. a VAE's sampling).
+
+    Args:
+        shape: output shape (ints, or a 1-D int tensor such as ``tf.shape(z_mean)``).
+        mean, stddev: the distribution's parameters.
+        dtype: default ``floatx()``.
+        seed: op-level seed.
+    """
+    return _random_ops.normal(shape, mean, stddev, dtype=dtype or floatx(), seed=seed)
+
+
+def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
+    """Samples from U[minval, maxval): Keras 2's ``K.random_uniform``."""
+    return _random_ops.uniform(shape, minval, maxval, dtype=dtype or floatx(), seed=seed)
 
 
 def image_data_format():

@@ -174,6 +174,9 @@ class CallbackList(Callback):
             cb.set_model(model)
 
     def _call(self, hook, *args):
+        # As Keras's CallbackList: a hook always gets a dict (``{}``, never None) as its logs.
+        if args and args[-1] is None:
+            args = args[:-1] + ({},)
         for cb in self.callbacks:
             getattr(cb, hook)(*args)
 

@@ -343,7 +343,7 @@ class Trainer:
             logs = self._run_epoch(train, callback_list)
             if train.exhausted and logs is None:
                 break
-            epoch_logs = _pythonify(self._sorted_results())
+            epoch_logs = _pythonify(self._metrics_result_or_logs(logs))
             if val is not None and _should_validate(epoch, validation_freq):
                 val_logs = self._evaluate_loop(val, callback_list)
                 epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
@@ -425,6 +425,14 @@ class Trainer:
         train._end_epoch()
         return logs
 
+    def _metrics_result_or_logs(self, logs):
+        """The metrics' results when the step returned the same keys (the built-in steps),
+        else the dict the step returned (a custom ``train_step``), as Keras does."""
+        results = self._sorted_results()
+        if not isinstance(logs, dict) or set(logs) == set(results):
+            return results
+        return logs
+
     def _sorted_results(self):
         results = self.get_metrics_result()
         return {key: results[key] for key in sorted(results)}
@@ -469,7 +477,7 @@ class Trainer:
         self.make_test_function()
         self.reset_metrics()     # in fit, the epoch's training results are already logged
         callback_list.on_test_begin()
-        built = False
+        built, logs = False, None
         for step, batch in data.enumerate_epoch():
             if not built:
                 self._build_for_batch(batch, training=False)
@@ -477,7 +485,7 @@ class Trainer:
             callback_list.on_test_batch_begin(step)
             logs = self.test_function(adapters.pack_x_y_sample_weight(*batch))
             callback_list.on_test_batch_end(step, logs)
-        logs = _pythonify(self._sorted_results())
+        logs = _pythonify(self._metrics_result_or_logs(logs))
         callback_list.on_test_end(logs)
         return logs
 

@@ -126,6 +126,8 @@ class PReLU(Layer):
 class ELU(Layer):
     """Exponential linear unit: ``x`` for ``x > 0``, ``alpha * (exp(x) - 1)`` otherwise."""
 
+    _cast_int_inputs = True
+
     _shape_rule = "compute"
 
     def __init__(self, alpha=1.0, **kwargs):
@@ -148,6 +150,8 @@ class ELU(Layer):
 
 class Softmax(Layer):
     """Softmax along ``axis``; masked positions (``mask`` False) get probability 0."""
+
+    _cast_int_inputs = True
 
     _shape_rule = "compute"
 

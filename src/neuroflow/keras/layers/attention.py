@@ -42,6 +42,8 @@ class Attention(Layer):
         dropout: fraction of attention weights dropped in training.
     """
 
+    _cast_int_inputs = True
+
     def __init__(self, use_scale=False, score_mode="dot", dropout=0.0, seed=None, **kwargs):
         super().__init__(**kwargs)
         if score_mode != "dot":
@@ -87,6 +89,18 @@ class Attention(Layer):
                 "score_mode": self.score_mode, "dropout": self.dropout, "seed": self.seed}
 
 
+def _einsum_initializer(initializer, contract, ndim):
+    """A copy of ``initializer`` whose fans are those of the einsum, as Keras's EinsumDense:
+    fan_in is the product of the ``contract`` summed kernel axes, fan_out of the others (the
+    default rule would take a (dim, heads, key_dim) kernel for a convolution's)."""
+    if not isinstance(initializer, initializers.VarianceScaling) or (
+            initializer.input_axes is not None and initializer.output_axes is not None):
+        return initializer
+    config = {**initializer.get_config(), "input_axes": list(range(contract)),
+              "output_axes": list(range(contract, ndim))}
+    return type(initializer).from_config(config)
+
+
 class _Projection(Layer):
     """A dense projection over the last axis into ``shape`` (MultiHeadAttention's EinsumDense)."""
 
@@ -98,8 +112,10 @@ class _Projection(Layer):
     def build(self, input_shape):
         o = self._owner
         inner = tuple(input_shape[-self.contract:])
-        self.kernel = self.add_weight(name="kernel", shape=inner + self.shape,
-                                      initializer=o.kernel_initializer,
+        kernel_shape = inner + self.shape
+        self.kernel = self.add_weight(name="kernel", shape=kernel_shape,
+                                      initializer=_einsum_initializer(
+                                          o.kernel_initializer, self.contract, len(kernel_shape)),
                                       regularizer=o.kernel_regularizer,
                                       constraint=o.kernel_constraint)
         self.bias = None
@@ -141,6 +157,8 @@ class MultiHeadAttention(Layer):
     Call: ``layer(query, value, key=None, attention_mask=None, return_attention_scores=False,
     training=None, use_causal_mask=False)`` on ``(batch, steps, dim)`` tensors.
     """
+
+    _cast_int_inputs = True
 
     def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True,
                  output_shape=None, attention_axes=None, kernel_initializer="glorot_uniform",

@@ -51,6 +51,8 @@ def _deconv_length(length, kernel, padding, output_padding, stride, dilation):
 class _Conv(Layer):
     """What every convolution layer shares: arguments, kernel/bias creation, bias and activation."""
 
+    _cast_int_inputs = True
+
     _shape_rule = "compute"
 
     rank = 2

@@ -40,6 +40,8 @@ class Dense(Layer):
         TensorShape([2, 64])
     """
 
+    _cast_int_inputs = True
+
     _shape_rule = "compute"
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",

@@ -86,6 +86,21 @@ def _extend_unique(out, variables):
     return out
 
 
+def _marking_built(build):
+    """``build`` that, as Keras's, leaves the layer built (and its build shape recorded) when a
+    user calls it directly: the first call then neither rebuilds it nor discards weights set
+    in between."""
+    @functools.wraps(build)
+    def wrapper(self, *args, **kwargs):
+        result = build(self, *args, **kwargs)
+        if self.__dict__.get("_build_shapes") is None and args:
+            self._build_shapes = args[0]
+        self.built = True
+        return result
+    wrapper._marks_built = True
+    return wrapper
+
+
 class Layer:
     """Base class of all layers: a callable holding weights, built on its first call.
 
@@ -115,6 +130,15 @@ class Layer:
     """
 
     _shape_rule = None
+    # Built-in layers whose math needs floats set this: an int or bool input is cast to the
+    # compute dtype (Keras's ops promote such inputs; neuroflow's ops do not mix dtypes).
+    # Embedding, CategoryEncoding, reshaping layers and user layers keep their input dtype.
+    _cast_int_inputs = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__ and not getattr(cls.__dict__["build"], "_marks_built", False):
+            cls.build = _marking_built(cls.__dict__["build"])
 
     def __new__(cls, *args, **kwargs):
         obj = super().__new__(cls)
@@ -502,8 +526,9 @@ class Layer:
         def convert(x):
             if isinstance(x, (np.ndarray, np.generic, int, float)):
                 x = convert_to_tensor(x)
-            if (isinstance(x, Tensor) and self.autocast and x.dtype.is_floating
-                    and x.dtype.name != self._dtype and backend.is_float_dtype(self._dtype)):
+            if (isinstance(x, Tensor) and self.autocast and x.dtype.name != self._dtype
+                    and backend.is_float_dtype(self._dtype) and (x.dtype.is_floating or (
+                        self._cast_int_inputs and (x.dtype.is_integer or x.dtype.is_bool)))):
                 x = math_ops.cast(x, self._dtype)
             return x
         return nest.map_structure(convert, inputs)

@@ -17,6 +17,8 @@ class _ScaleAndOffset(Layer):
     """What both normalizations share: the learned scale ``gamma`` and offset ``beta``, their
     initializers, regularizers and constraints, and an output shaped like the input."""
 
+    _cast_int_inputs = True
+
     _shape_rule = "compute"
 
     def __init__(self, beta_initializer, gamma_initializer, beta_regularizer,

@@ -76,11 +76,15 @@ class MaxPooling2D(_Pooling):
 class AveragePooling1D(_Pooling):
     """Mean over windows of ``pool_size`` steps."""
 
+    _cast_int_inputs = True
+
     rank, kind = 1, "avg"
 
 
 class AveragePooling2D(_Pooling):
     """Mean over ``pool_size`` windows of an image (SAME padding averages real pixels only)."""
+
+    _cast_int_inputs = True
 
     rank, kind = 2, "avg"
 
@@ -149,11 +153,15 @@ class GlobalMaxPooling2D(_GlobalPooling):
 class GlobalAveragePooling1D(_GlobalPooling):
     """Mean over the steps (masked steps excluded when a mask is given)."""
 
+    _cast_int_inputs = True
+
     rank, kind = 1, "avg"
 
 
 class GlobalAveragePooling2D(_GlobalPooling):
     """Mean over height and width."""
+
+    _cast_int_inputs = True
 
     rank, kind = 2, "avg"
 

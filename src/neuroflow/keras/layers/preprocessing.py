@@ -13,6 +13,8 @@ __all__ = ["Rescaling", "Normalization"]
 class Rescaling(Layer):
     """Multiplies by ``scale`` and adds ``offset``: ``Rescaling(1/255)`` maps pixels to [0, 1]."""
 
+    _cast_int_inputs = True
+
     _shape_rule = "compute"
 
     def __init__(self, scale, offset=0.0, **kwargs):
@@ -51,6 +53,8 @@ class Normalization(Layer):
         array([[0.]], dtype=float32)
     """
 
+    _cast_int_inputs = True
+
     _shape_rule = "compute"
 
     def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
@@ -70,6 +74,7 @@ class Normalization(Layer):
     def build(self, input_shape):
         shape, keep = self._stat_shape(input_shape)
         stat = tuple(shape[a] for a in keep)
+        self._broadcast_shape = shape
         if self.input_mean is not None:  # given statistics are constants, not weights (Keras)
             dtype = np.dtype(self.dtype)
             self._mean = convert_to_tensor(np.broadcast_to(
@@ -105,6 +110,23 @@ class Normalization(Layer):
         self.adapt_mean.assign(array.mean(axis=reduce).astype(self.adapt_mean.dtype._np))
         self.adapt_variance.assign(array.var(axis=reduce).astype(self.adapt_variance.dtype._np))
         self.count.assign(np.int64(array.shape[0]))
+
+    @property
+    def mean(self):
+        """The mean (given, or computed by ``adapt``) in the broadcast shape of the inputs,
+        e.g. ``(1, features)``; as Keras, set once the layer is built."""
+        return self._statistic("_mean")
+
+    @property
+    def variance(self):
+        """The variance, like ``mean``."""
+        return self._statistic("_variance")
+
+    def _statistic(self, attr):
+        if not self.built:
+            raise AttributeError(f"'Normalization' layer {self.name!r} has no statistics until "
+                                 "it is built (call `adapt(data)` or call the layer)")
+        return ops.reshape(convert_to_tensor(getattr(self, attr)), self._broadcast_shape)
 
     def call(self, inputs):
         x = ops.cast(inputs, self.dtype) if inputs.dtype.name != self.dtype else inputs

@@ -17,6 +17,8 @@ _REGULARIZED = ("kernel", "recurrent", "bias")
 class _Cell(Layer):
     """Common arguments of the recurrent cells."""
 
+    _cast_int_inputs = True
+
     n_gates = 1
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
@@ -222,6 +224,8 @@ class RNN(Layer):
     Masked steps (a mask from ``Embedding(mask_zero=True)`` or ``Masking``) keep the
     previous output and states.
     """
+
+    _cast_int_inputs = True
 
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, zero_output_for_mask=False, **kwargs):

@@ -6,11 +6,12 @@ classes; user classes come only through ``custom_objects`` or ``register_keras_s
 
 import inspect
 
+from .. import _objects
+
 __all__ = ["serialize", "deserialize", "get", "register", "register_keras_serializable",
            "get_registered_object", "get_registered_name"]
 
 _BUILTIN = {}   # class name -> class (neuroflow's own layers and models)
-_CUSTOM = {}    # 'package>Name' -> class (registered by users)
 
 
 def register(*classes):
@@ -20,24 +21,38 @@ def register(*classes):
 
 
 def register_keras_serializable(package="Custom", name=None):
-    """Class decorator adding a user class to the allow-list as ``'package>Name'``."""
-    def decorator(cls):
-        key = f"{package}>{name or cls.__name__}"
-        _CUSTOM[key] = cls
-        cls._registered_name = key
-        return cls
+    """Decorator adding a user class or function to the allow-list as ``'package>Name'``
+    (in ``keras.saving.get_custom_objects()``), so saved configs naming it load back.
+
+    Example:
+        >>> @nf.keras.saving.register_keras_serializable(package='my_package')
+        ... def scaled_tanh(x):
+        ...     return 2.0 * nf.tanh(x)
+    """
+    def decorator(obj):
+        key = f"{package}>{name or obj.__name__}"
+        if inspect.isclass(obj) and not hasattr(obj, "get_config"):
+            raise ValueError("Cannot register a class that does not have a get_config() "
+                             "method.")
+        _objects.GLOBAL_CUSTOM_OBJECTS[key] = obj
+        obj._registered_name = key
+        return obj
     return decorator
 
 
 def get_registered_name(obj):
     """``'package>Name'`` for a registered user class, else the class name."""
+    if inspect.isfunction(obj):
+        return getattr(obj, "_registered_name", obj.__name__)
     cls = obj if inspect.isclass(obj) else type(obj)
     return cls.__dict__.get("_registered_name", cls.__name__)
 
 
 def get_registered_object(name, custom_objects=None, module_objects=None):
-    """The class registered as ``name`` (custom objects first), or None."""
-    for table in (custom_objects or {}, _CUSTOM, module_objects or {}, _BUILTIN):
+    """The class registered as ``name`` (custom objects first, then those of the enclosing
+    ``custom_object_scope`` and the registered ones), or None."""
+    for table in (custom_objects or {}, _objects.scoped_custom_objects(), module_objects or {},
+                  _BUILTIN):
         if name in table:
             return table[name]
     return None

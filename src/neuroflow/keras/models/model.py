@@ -13,6 +13,7 @@ from ...core.tensor import Tensor
 from ..layers import serialization
 from ..layers.layer import Layer
 from ..layers.node import KerasTensor
+from ..saving import saving_lib
 from ..trainer import Trainer
 from . import functional as graph
 from . import summary as summary_utils
@@ -47,6 +48,12 @@ class Model(Trainer, Layer):
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
+        if _is_functional_init(args, kwargs) and not isinstance(self, Functional):
+            # ``CustomModel(inputs, outputs)``: a subclass used as a functional model (the
+            # "customizing fit()" guide). As Keras, the class becomes a Functional subclass.
+            _inject_functional(type(self))
+            Functional.__init__(self, *args, **kwargs)
+            return
         Trainer.__init__(self)
         if args or "inputs" in kwargs or "outputs" in kwargs:
             raise TypeError(f"Unexpected positional arguments for {type(self).__name__}: "
@@ -88,6 +95,14 @@ class Model(Trainer, Layer):
         summary_utils.print_summary(self, line_length=line_length, positions=positions,
                                     print_fn=print_fn, expand_nested=expand_nested,
                                     show_trainable=show_trainable, layer_range=layer_range)
+
+    def to_json(self, **kwargs):
+        """The architecture as a JSON string; ``keras.models.model_from_json`` rebuilds it.
+
+        Args:
+            **kwargs: passed to ``json.dumps``.
+        """
+        return saving_lib.model_to_json(self, **kwargs)
 
     # -- building ---------------------------------------------------------------------------------
     def build(self, input_shape):
@@ -284,6 +299,18 @@ class Functional(Model):
     def get_build_config(self):
         """None: a functional model is built by its config's graph."""
         return None
+
+
+def _inject_functional(cls):
+    """Makes ``cls`` (a subclass of ``Model``) a subclass of ``Functional`` by putting
+    ``Functional`` in place of ``Model`` among its ancestors' bases, as Keras 3 does."""
+    if issubclass(cls, Functional):
+        return
+    for base in cls.__bases__:
+        if base is not Model and issubclass(base, Model):
+            _inject_functional(base)
+    if Model in cls.__bases__:
+        cls.__bases__ = tuple(Functional if b is Model else b for b in cls.__bases__)
 
 
 serialization.register(Model, Functional)

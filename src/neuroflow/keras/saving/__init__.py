@@ -13,12 +13,18 @@ _EXPORTS = {
     "deserialize_keras_object": "saving_lib",
 }
 _REGISTRY = ("register_keras_serializable", "get_registered_object", "get_registered_name")
+_SCOPE = ("custom_object_scope", "CustomObjectScope", "get_custom_objects")
 _SUBMODULES = ("saving_lib", "weights_store", "atomic")
 
-__all__ = list(_EXPORTS) + list(_REGISTRY)
+__all__ = list(_EXPORTS) + list(_REGISTRY) + list(_SCOPE)
 
 
 def __getattr__(name):
+    if name in _SCOPE:
+        objects = _importlib.import_module(".._objects", __name__)
+        value = getattr(objects, "custom_object_scope" if name == "CustomObjectScope" else name)
+        globals()[name] = value
+        return value
     if name in _REGISTRY:
         value = getattr(_importlib.import_module("..layers.serialization", __name__), name)
         globals()[name] = value

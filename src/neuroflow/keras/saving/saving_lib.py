@@ -19,6 +19,7 @@ import warnings
 import zipfile
 
 from .. import (
+    _objects,
     activations,
     constraints,
     initializers,
@@ -36,6 +37,8 @@ __all__ = [
     "deserialize_keras_object",
     "load_model",
     "load_weights",
+    "model_from_json",
+    "model_to_json",
     "save_model",
     "save_weights",
     "serialize_keras_object",
@@ -198,6 +201,38 @@ def _model_config(model):
             "compile_config": _compile_config(model), "build_config": build}
 
 
+def model_to_json(model, **kwargs):
+    """The model's architecture (and compile settings) as a JSON string: ``model.to_json()``.
+
+    Args:
+        model: the model.
+        **kwargs: passed to ``json.dumps`` (e.g. ``indent=2``).
+    """
+    return json.dumps(_model_config(model), **kwargs)
+
+
+def model_from_json(json_string, custom_objects=None):
+    """A new model (fresh weights) from ``model.to_json()``'s string, as Keras's
+    ``keras.models.model_from_json``; a saved compile config compiles it.
+
+    Args:
+        json_string: the JSON text.
+        custom_objects: ``{name: class or function}`` for user-defined objects.
+
+    Example:
+        >>> clone = nf.keras.models.model_from_json(model.to_json())
+    """
+    config = json.loads(json_string)
+    _check_config(config, custom_objects, True)
+    with _objects.custom_object_scope(custom_objects):
+        model = deserialize_keras_object(
+            {k: v for k, v in config.items() if k != "compile_config"}, custom_objects)
+        if config.get("compile_config") and hasattr(model, "compile"):
+            model.compile(**_deserialize_compile_config(config["compile_config"],
+                                                        custom_objects))
+    return model
+
+
 def _check_overwrite(filepath, overwrite):
     if not overwrite and os.path.exists(filepath):
         warnings.warn(f"{filepath} exists and overwrite=False: not saving.", stacklevel=3)
@@ -297,10 +332,12 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     config, _, weights = _read_archive(filepath)
     _check_config(config, custom_objects, safe_mode)
     model_config = {k: v for k, v in config.items() if k != "compile_config"}
-    model = deserialize_keras_object(model_config, custom_objects, safe_mode)
-    compile_config = config.get("compile_config")
-    if compile and compile_config and hasattr(model, "compile"):
-        model.compile(**_deserialize_compile_config(compile_config, custom_objects))
+    # nested from_config calls (a layer's activation, a sublayer) see the custom objects too
+    with _objects.custom_object_scope(custom_objects):
+        model = deserialize_keras_object(model_config, custom_objects, safe_mode)
+        compile_config = config.get("compile_config")
+        if compile and compile_config and hasattr(model, "compile"):
+            model.compile(**_deserialize_compile_config(compile_config, custom_objects))
     weights_store.assign(model, weights, load_optimizer=bool(compile and compile_config))
     return model
 
