@@ -1,4 +1,5 @@
-"""The ``neuroflow`` command: ``neuroflow demo`` and ``neuroflow lecture <topic>``."""
+"""The ``neuroflow`` command: ``neuroflow demo``, ``neuroflow lecture <topic>`` and
+``neuroflow launch -n N train.py`` (data-parallel training on N MPI ranks)."""
 
 import argparse
 import importlib
@@ -33,12 +34,20 @@ def _parser():
     lecture.add_argument("topic", choices=sorted(TOPICS),
                          help="; ".join(f"{k}: {v}" for k, v in TOPICS.items()))
     lecture.add_argument("--out", default="figures", help="folder for the figures")
+    launch = sub.add_parser("launch", help="run a training script on N MPI ranks (mpiexec)")
+    launch.add_argument("-n", "--np", dest="n", type=int, required=True, help="number of ranks")
+    launch.add_argument("--hostfile", default=None, help="MPI hostfile (several machines)")
+    launch.add_argument("script", help="the Python script to run on every rank")
+    launch.add_argument("args", nargs=argparse.REMAINDER, help="the script's arguments")
     return parser
 
 
 def main(argv=None):
     """Entry point of the ``neuroflow`` console script."""
     args = _parser().parse_args(argv)
+    if args.command == "launch":
+        launch = importlib.import_module("neuroflow.distribute.launch")
+        return launch.run(args.n, [args.script, *args.args], hostfile=args.hostfile)
     if args.command == "demo":
         demo = importlib.import_module("neuroflow.teach.demo")
         demo.run(epochs=args.epochs, batch_size=args.batch_size, optimizer=args.optimizer,

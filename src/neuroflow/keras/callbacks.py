@@ -446,6 +446,8 @@ class ModelCheckpoint(_PeriodicSaver):
         >>> ckpt = nf.keras.callbacks.ModelCheckpoint('ckpt/m_{epoch:02d}.keras')
     """
 
+    _chief_only = True   # under a multi-worker strategy, only rank 0 writes files
+
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", save_freq="epoch",
                  initial_value_threshold=None):
@@ -668,6 +670,8 @@ class CSVLogger(Callback):
         >>> nf.keras.callbacks.CSVLogger('training.log', append=True)
     """
 
+    _chief_only = True   # under a multi-worker strategy, only rank 0 writes files
+
     def __init__(self, filename, separator=",", append=False):
         super().__init__()
         self.filename, self.sep, self.append = os.fspath(filename), separator, append
@@ -740,6 +744,8 @@ class BackupAndRestore(_PeriodicSaver):
         >>> cb = nf.keras.callbacks.BackupAndRestore(backup_dir='/tmp/backup')
         >>> model.fit(x, y, epochs=10, callbacks=[cb])
     """
+
+    _chief_only = True   # under a multi-worker strategy, only rank 0 writes files
 
     def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False,
                  delete_checkpoint=True):
@@ -821,6 +827,8 @@ class TensorBoard(Callback):
         >>> tb = nf.keras.callbacks.TensorBoard(log_dir='./logs')
         >>> model.fit(x, y, epochs=5, callbacks=[tb])   # then: tensorboard --logdir ./logs
     """
+
+    _chief_only = True   # under a multi-worker strategy, only rank 0 writes files
 
     def __init__(self, log_dir="logs", histogram_freq=0, write_graph=True, write_images=False,
                  write_steps_per_second=False, update_freq="epoch", profile_batch=0,

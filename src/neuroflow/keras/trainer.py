@@ -10,7 +10,7 @@ import contextlib
 
 import numpy as np
 
-from .. import graph
+from .. import distribute, graph
 from ..backend import device as _device
 from ..backend import memory as _memory
 from ..backend import parallel as _parallel
@@ -52,10 +52,13 @@ class Trainer:
     _loss_tracker = None
     _run_eagerly = False
     _initial_epoch = None
+    _distribute_strategy = None
 
     def __init__(self):
-        # State lives in class-level defaults until ``compile``; nothing to set up here.
-        pass
+        # State lives in class-level defaults until ``compile``; a model made inside a
+        # ``strategy.scope()`` trains with that strategy.
+        if distribute.has_strategy():
+            self._distribute_strategy = distribute.get_strategy()
 
     # -- compile -------------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
@@ -82,6 +85,8 @@ class Trainer:
             >>> model.compile(optimizer='adam', loss='categorical_crossentropy',
             ...               metrics=['accuracy'])
         """
+        if distribute.has_strategy():
+            self._distribute_strategy = distribute.get_strategy()
         self.optimizer = optimizers_module.get(optimizer)
         self.loss = loss
         self._compile_loss = CompileLoss(loss, loss_weights) if loss is not None else None
@@ -101,6 +106,12 @@ class Trainer:
         self.stop_training = False
         self.compiled = True
         self._reset_functions()
+
+    @property
+    def distribute_strategy(self):
+        """The ``nf.distribute`` strategy the model was created or compiled under (the
+        default strategy if none): ``fit`` and ``evaluate`` run under it."""
+        return self._distribute_strategy or distribute.get_strategy()
 
     @property
     def run_eagerly(self):
@@ -206,7 +217,9 @@ class Trainer:
         return self(x, training=False)
 
     def _wrap(self, step):
-        """``step`` traced by ``nf.function``, or as is when running eagerly."""
+        """``step`` (run in the strategy's replica context) traced by ``nf.function``, or as
+        is when running eagerly."""
+        step = self.distribute_strategy.extended.wrap_step(step)
         if self.run_eagerly:
             return step
         return graph.function(step)
@@ -250,6 +263,9 @@ class Trainer:
                                             self._loss_per_output())
         if training and not getattr(self.optimizer, "built", True):
             self.optimizer.build(list(self.trainable_variables))
+        if training:   # every replica starts from rank 0's weights and optimizer state
+            self.distribute_strategy.extended.broadcast_variables(
+                list(self.variables) + list(getattr(self.optimizer, "variables", [])))
 
     def _loss_per_output(self):
         if self._compile_loss is None or self._compile_loss.terms is None:
@@ -301,14 +317,16 @@ class Trainer:
                                  f"arrays, found following types in the input: {type(x)}")
             (x, y, sample_weight), validation_data = adapters.train_validation_split(
                 (x, y, sample_weight), validation_split)
-        train = adapters.EpochIterator(
+        strategy = self.distribute_strategy
+        train = adapters.EpochIterator(adapters.distribute(
             adapters.get_adapter(x, y, sample_weight, batch_size, shuffle, class_weight),
-            steps_per_epoch)
+            strategy), steps_per_epoch)
         val = None
         if validation_data is not None:
             vx, vy, vsw = adapters.unpack_x_y_sample_weight(validation_data)
-            val = adapters.EpochIterator(adapters.get_adapter(
-                vx, vy, vsw, validation_batch_size or batch_size, False), validation_steps)
+            val = adapters.EpochIterator(adapters.distribute(adapters.get_adapter(
+                vx, vy, vsw, validation_batch_size or batch_size, False), strategy),
+                validation_steps)
 
         callback_list = self._callback_list(callbacks, verbose, epochs, train.num_steps)
         self.stop_training = False
@@ -317,7 +335,7 @@ class Trainer:
         blas = self._blas_thread_limit(getattr(train.adapter, "batch_size", None))
         # One way to use the cores at a time: BLAS's threads, or kernels splitting the batch.
         splits = _parallel.serial() if blas is None else contextlib.nullcontext()
-        with _device.blas_threads(blas), splits:
+        with strategy.scope(), _device.blas_threads(blas), splits:
             return self._fit_epochs(train, val, callback_list, initial_epoch, epochs,
                                     validation_freq)
 
@@ -335,7 +353,8 @@ class Trainer:
 
     def _fit_epochs(self, train, val, callback_list, initial_epoch, epochs, validation_freq):
         callback_list.on_train_begin()
-        initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch  # resumed
+        initial_epoch = self.distribute_strategy.extended.broadcast_value(   # resumed
+            getattr(self, "_initial_epoch", None) or initial_epoch)
         training_logs = None
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
@@ -343,6 +362,7 @@ class Trainer:
             logs = self._run_epoch(train, callback_list)
             if train.exhausted and logs is None:
                 break
+            self.distribute_strategy.extended.average_variables(self.non_trainable_variables)
             epoch_logs = _pythonify(self._sorted_results())
             if val is not None and _should_validate(epoch, validation_freq):
                 val_logs = self._evaluate_loop(val, callback_list)
@@ -426,13 +446,17 @@ class Trainer:
         return logs
 
     def _sorted_results(self):
-        results = self.get_metrics_result()
+        with self.distribute_strategy.extended.aggregated_metrics(self.metrics):
+            results = self.get_metrics_result()
         return {key: results[key] for key in sorted(results)}
 
     def _callback_list(self, callbacks, verbose, epochs, steps):
         if isinstance(callbacks, callbacks_module.CallbackList):
             return callbacks
         verbose = 1 if verbose == "auto" else verbose
+        if not self.distribute_strategy.extended.should_checkpoint:   # rank 0 reports, writes
+            verbose = 0
+            callbacks = [cb for cb in callbacks or [] if not getattr(cb, "_chief_only", False)]
         return callbacks_module.CallbackList(
             callbacks, add_history=True, add_progbar=verbose != 0, model=self,
             verbose=verbose, epochs=epochs, steps=steps)
@@ -457,8 +481,9 @@ class Trainer:
             >>> loss, acc = model.evaluate(x_test, y_test, verbose=0)
         """
         self._assert_compiled("evaluate")
-        data = adapters.EpochIterator(
-            adapters.get_adapter(x, y, sample_weight, batch_size, False), steps)
+        data = adapters.EpochIterator(adapters.distribute(
+            adapters.get_adapter(x, y, sample_weight, batch_size, False),
+            self.distribute_strategy), steps)
         callback_list = self._callback_list(callbacks, verbose, 1, data.num_steps)
         logs = self._evaluate_loop(data, callback_list)
         if return_dict:

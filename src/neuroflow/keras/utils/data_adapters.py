@@ -266,6 +266,20 @@ def get_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False,
     return IteratorAdapter(x, class_weight)   # already batched: batch_size is ignored
 
 
+def distribute(adapter, strategy):
+    """The adapter giving this replica its share of every global batch of ``adapter``
+    (``adapter`` itself for one replica): rows of each array batch (see
+    ``StrategyExtended.split_batches``), or each batch of a dataset split over the ranks."""
+    if strategy.num_replicas_in_sync == 1:
+        return adapter
+    if isinstance(adapter, ArrayAdapter):
+        flat, size = strategy.extended.split_batches(adapter._flat, adapter.batch_size)
+        x, y, sample_weight = _repack((adapter.x, adapter.y, adapter.sample_weight), flat)
+        return ArrayAdapter(x, y, sample_weight, size, adapter.shuffle)
+    return IteratorAdapter(strategy.experimental_distribute_dataset(adapter.data),
+                           adapter.class_weight)
+
+
 def _all_numbers(x):
     try:
         return np.asarray(x).dtype.kind in "biuf"
