@@ -26,11 +26,3 @@ class UnimplementedError(OpError, NotImplementedError):
 
 class ResourceExhaustedError(OpError, MemoryError):
     """Out of memory or another resource."""
-
-
-class DeadlineExceededError(OpError, TimeoutError):
-    """An operation did not finish in time (a collective whose peers never joined it)."""
-
-
-class AbortedError(OpError, RuntimeError):
-    """The operation was aborted, e.g. because another worker of the job failed."""

@@ -1,29 +1,29 @@
 """Communicators: the collectives data-parallel training needs, on MPI or in one process.
 
-``world()`` is the job's MPI communicator (``mpi4py``, imported on first use): every
-collective is started non-blocking and waited for with a deadline, so a peer that died, hung
-or skipped a collective gives a ``DeadlineExceededError`` naming the collective instead of a
-hang. In a job of more than one rank, an uncaught exception aborts the whole job
-(``MPI_Abort``), so the other ranks stop within seconds instead of waiting for the failed one.
+``world()`` is the job's MPI communicator (``mpi4py``, imported on first use). Every
+collective has a deadline: one still waiting for its peers after ``timeout`` seconds (a peer
+died, hangs or skipped it) is reported by name and aborts the job instead of hanging. In a job
+of more than one rank, an uncaught exception aborts the whole job too (``MPI_Abort``), so the
+other ranks stop within seconds instead of waiting for the failed one.
 ``LocalComm`` is the same interface for a single process (the default strategy).
 """
 
+import contextlib
 import os
 import pickle
 import sys
+import threading
 import time
 
 import numpy as np
 
 from ..backend import device as _device
-from ..backend.errors import DeadlineExceededError
 
 __all__ = ["LocalComm", "MPIComm", "world", "default_timeout", "fused", "REDUCTIONS"]
 
 REDUCTIONS = ("SUM", "MEAN", "MIN", "MAX", "PRODUCT")
 _TIMEOUT_ENV = "NEUROFLOW_COLLECTIVE_TIMEOUT"
 _DEFAULT_TIMEOUT = 300.0     # seconds; a first traced step of a large model can take a while
-_SPIN_SECONDS = 0.005        # poll without sleeping this long: most collectives end sooner
 _NATIVE = {np.dtype(t) for t in ("float32", "float64", "int32", "int64", "uint8", "int8")}
 
 
@@ -85,29 +85,11 @@ class MPIComm:
         self.local_rank, self.local_size = local.Get_rank(), local.Get_size()
         local.Free()
         self.timeout = default_timeout() if timeout is None else float(timeout)
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-        self._oversubscribed = self.local_size > cores
+        self._watchdog = _Watchdog(self)
 
-    # -- waiting with a deadline -------------------------------------------------------------
-    def _wait(self, request, what):
-        """Polls ``request`` until done; DeadlineExceededError after ``timeout`` seconds."""
-        start = time.monotonic()
-        spin_until, deadline = start + _SPIN_SECONDS, start + self.timeout
-        polls = 0
-        while not request.Test():
-            polls += 1
-            if self._oversubscribed:
-                os.sched_yield()   # let the ranks sharing this core compute
-            if polls % 256:
-                continue
-            now = time.monotonic()
-            if now > deadline:
-                raise DeadlineExceededError(
-                    f"{what} on rank {self.rank} of {self.size} did not complete within "
-                    f"{self.timeout:g} s: another rank failed, hangs, or skipped this "
-                    f"collective (set ${_TIMEOUT_ENV} to change the limit)")
-            if now > spin_until:   # a slow peer: stop burning the core, poll every 100 us
-                time.sleep(1e-4)
+    def _wait(self, what):
+        """A context for one blocking collective, watched against the deadline."""
+        return self._watchdog.watching(what, self.timeout)
 
     # -- collectives on arrays ---------------------------------------------------------------
     def allreduce(self, array, reduction="SUM"):
@@ -117,8 +99,8 @@ class MPIComm:
         out = np.empty_like(host)
         op = {"SUM": self._MPI.SUM, "MEAN": self._MPI.SUM, "MIN": self._MPI.MIN,
               "MAX": self._MPI.MAX, "PRODUCT": self._MPI.PROD}[name]
-        self._wait(self._comm.Iallreduce(host, out, op=op), f"allreduce ({name}) of "
-                   f"{host.size} {host.dtype} values")
+        with self._wait(f"allreduce ({name}) of {host.size} {host.dtype} values"):
+            self._comm.Allreduce(host, out, op=op)
         if name == "MEAN":
             out = out / out.dtype.type(self.size) if out.dtype.kind == "f" \
                 else out // self.size
@@ -130,22 +112,22 @@ class MPIComm:
         if host.ndim == 0:
             host = host.reshape(1)
         rows = np.empty(self.size, np.int64)
-        self._wait(self._comm.Iallgather(np.array([host.shape[0]], np.int64), rows),
-                   "allgather of the first dimensions")
+        with self._wait("allgather of the first dimensions"):
+            self._comm.Allgather(np.array([host.shape[0]], np.int64), rows)
         row = int(np.prod(host.shape[1:], dtype=np.int64))
         counts = rows * row
         out = np.empty((int(rows.sum()),) + host.shape[1:], host.dtype)
         displs = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        self._wait(self._comm.Iallgatherv(host, [out, (counts, displs)]),
-                   f"allgather of {host.size} {host.dtype} values")
+        with self._wait(f"allgather of {host.size} {host.dtype} values"):
+            self._comm.Allgatherv(host, [out, (counts, displs)])
         return restore(out)
 
     def broadcast(self, array, root=0):
         """``root``'s ``array`` on every rank (the others' values only give the shape)."""
         host, restore = _to_host(array)
         out = np.array(host, copy=True, order="C")
-        self._wait(self._comm.Ibcast(out, root=root),
-                   f"broadcast of {out.size} {out.dtype} values from rank {root}")
+        with self._wait(f"broadcast of {out.size} {out.dtype} values from rank {root}"):
+            self._comm.Bcast(out, root=root)
         return restore(out)
 
     def broadcast_object(self, value, root=0):
@@ -158,7 +140,8 @@ class MPIComm:
 
     def barrier(self):
         """Waits until every rank reached this point."""
-        self._wait(self._comm.Ibarrier(), "barrier")
+        with self._wait("barrier"):
+            self._comm.Barrier()
 
     def abort(self, code=1):
         """Ends every rank of the job (``MPI_Abort``)."""
@@ -202,6 +185,42 @@ def fused(collective, arrays):
             out[i] = result[start:start + size].reshape(arrays[i].shape)
             start += size
     return out
+
+
+class _Watchdog:
+    """Aborts the job when a collective outlives its deadline (a peer died, hangs, or skipped
+    it): the blocking MPI call cannot be interrupted, so a daemon thread watches the one in
+    progress, reports it and calls ``MPI_Abort`` (mpi4py runs MPI with thread support)."""
+
+    def __init__(self, comm):
+        self._comm, self._current, self._thread = comm, None, None
+
+    @contextlib.contextmanager
+    def watching(self, what, timeout):
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._watch, daemon=True,
+                                            name="neuroflow-collective-watchdog")
+            self._thread.start()
+        self._current = (what, timeout, time.monotonic() + timeout)
+        try:
+            yield
+        finally:
+            self._current = None
+
+    def _watch(self):
+        while True:
+            current = self._current
+            pause = 0.5 if current is None else min(0.5, current[1] / 8)
+            if current is not None and time.monotonic() > current[2]:
+                what, timeout, _ = current
+                sys.stderr.write(
+                    f"neuroflow.distribute: DeadlineExceededError: {what} on rank "
+                    f"{self._comm.rank} of {self._comm.size} did not complete within "
+                    f"{timeout:g} s: another rank failed, hangs, or skipped this collective "
+                    f"(set ${_TIMEOUT_ENV} to change the limit); aborting the job.\n")
+                sys.stderr.flush()
+                self._comm.abort(1)
+            time.sleep(pause)
 
 
 _WORLD = {}

@@ -37,8 +37,8 @@ def init(timeout=None):
     """Joins the MPI job (imports mpi4py); call once before the other functions.
 
     Args:
-        timeout: seconds a collective may wait for its peers before raising
-            ``DeadlineExceededError`` (default ``$NEUROFLOW_COLLECTIVE_TIMEOUT`` or 300).
+        timeout: seconds a collective may wait for its peers before the job is aborted
+            with an error naming it (default ``$NEUROFLOW_COLLECTIVE_TIMEOUT`` or 300).
     """
     _STATE["comm"] = world(timeout)
 

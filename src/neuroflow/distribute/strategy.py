@@ -53,8 +53,8 @@ class CommunicationOptions:
 
     Args:
         bytes_per_pack: bytes per fused gradient buffer (0: the 64 MiB default).
-        timeout_seconds: how long a collective may wait for its peers before raising
-            ``DeadlineExceededError`` (None: ``$NEUROFLOW_COLLECTIVE_TIMEOUT`` or 300).
+        timeout_seconds: how long a collective may wait for its peers before the job is
+            aborted with an error naming it (None: ``$NEUROFLOW_COLLECTIVE_TIMEOUT`` or 300).
         implementation: accepted for compatibility.
     """
 
@@ -423,7 +423,7 @@ class MultiWorkerMirroredStrategy(Strategy):
     samples over the ranks, averages gradients in one fused allreduce per step (Horovod's
     tensor fusion), broadcasts rank 0's initial weights, sums metric states over the ranks,
     and only rank 0 shows progress and writes checkpoints. A failing rank aborts the job;
-    a collective whose peers do not arrive raises ``DeadlineExceededError``.
+    so does a collective whose peers do not arrive within the timeout.
 
     Args:
         cluster_resolver: accepted for compatibility (MPI's launcher describes the job).
