@@ -178,3 +178,43 @@ def test_launch_command_oversubscribes_and_allows_root(monkeypatch):
     assert "OMPI_ALLOW_RUN_AS_ROOT" not in launch.environment(4, open_mpi=False, base={})
     with pytest.raises(ValueError, match=">= 1"):
         launch.command(0, ["t.py"], mpiexec="m", open_mpi=True)
+
+
+class TwoRanks(RankOf):
+    """Rank 1 of 2 whose peer (rank 0) holds ``peer`` for every collective's buffer."""
+
+    def __init__(self, peer):
+        super().__init__(1, 2)
+        self.peer = peer
+
+    def allreduce(self, buffer, reduction):
+        total = buffer + self.peer(buffer)
+        return total / 2 if reduction == "MEAN" else total
+
+    def broadcast(self, buffer, root=0):
+        return self.peer(buffer)
+
+
+def test_epoch_end_averages_floats_and_takes_rank_0_integers():
+    extended = StrategyExtended(None, TwoRanks(lambda b: np.full_like(b, 3)))
+    moving, counter = nf.Variable([1.0, 5.0]), nf.Variable(7, dtype="int64")
+    extended.average_variables([moving, counter])
+    np.testing.assert_allclose(moving.numpy(), [2.0, 4.0])
+    assert int(counter.numpy()) == 3
+
+
+def test_metrics_read_their_sum_over_ranks_then_keep_their_own_state():
+    metric = keras.metrics.Mean()
+    metric.update_state([1.0, 3.0])                      # here: total 4, count 2
+    extended = StrategyExtended(None, TwoRanks(lambda b: np.array([8.0, 2.0], b.dtype)))
+    with extended.aggregated_metrics([metric]):
+        assert float(metric.result()) == pytest.approx(12.0 / 4.0)
+    assert float(metric.result()) == pytest.approx(2.0)
+
+
+def test_broadcast_variables_takes_the_roots_values():
+    extended = StrategyExtended(None, TwoRanks(lambda b: np.arange(b.size, dtype=b.dtype)))
+    w, b = nf.Variable(np.ones((2, 2), "float32")), nf.Variable(np.ones(3, "float32"))
+    extended.broadcast_variables([w, b])
+    np.testing.assert_array_equal(w.numpy(), [[0, 1], [2, 3]])
+    np.testing.assert_array_equal(b.numpy(), [4, 5, 6])
