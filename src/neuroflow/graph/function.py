@@ -25,13 +25,27 @@ from ..backend.dtypes import FROM_NP
 from ..core import nest, registry
 from ..core.convert import convert_to_tensor
 from ..core.tensor import OperatorNotAllowedInGraphError, Tensor
-from . import autograph as _autograph
+from . import ag_transform as _ag_transform
+from .autograph import Undefined
 from .execute import Compiled
 from .ir import Graph, replay, tracing
 from .passes import Program, op_count_table, optimize
 from .symbolic import SymbolicTensor, TensorSpec
 
 _RETRACE_WINDOW = 5
+_RUN_EAGERLY = [False]
+
+
+def run_functions_eagerly(run_eagerly):
+    """When True, every ``nf.function`` calls its Python function directly instead of tracing
+    it (for debugging with ``print`` and breakpoints), as ``tf.config.run_functions_eagerly``.
+    """
+    _RUN_EAGERLY[0] = bool(run_eagerly)
+
+
+def functions_run_eagerly():
+    """Whether ``run_functions_eagerly(True)`` is in effect."""
+    return _RUN_EAGERLY[0]
 
 
 class RetracingWarning(UserWarning):
@@ -117,6 +131,8 @@ class Function:
 
     # -- calling ------------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
+        if _RUN_EAGERLY[0]:
+            return self.python_function(*args, **kwargs)
         if self.input_signature is not None:
             concrete = self._signature_concrete()
             return concrete._call_structured(args, kwargs, check=True)
@@ -190,12 +206,15 @@ class Function:
             with tracing(graph):
                 result = self.python_function(*sym_args, **sym_kwargs)
                 out_flat = nest.flatten(result)
+                for x in out_flat:
+                    if isinstance(x, Undefined):
+                        raise x.error()
                 outputs = [graph.capture(x) for x in out_flat if isinstance(x, Tensor)]
         except OperatorNotAllowedInGraphError:
             converted = None
             if self._autograph and not self._converted:  # Python control flow on a tensor
                 self._converted = True
-                converted = _autograph.convert_callable(self.python_function)
+                converted = _ag_transform.convert_callable(self.python_function)
             if converted is None:
                 raise
             self.python_function = converted

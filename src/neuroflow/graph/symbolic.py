@@ -103,6 +103,11 @@ class SymbolicTensor(Tensor):
         return self._shape[0]
 
     def __iter__(self):
+        if not self._shape or self._shape[0] is None:
+            raise OperatorNotAllowedInGraphError(
+                f"Iterating over the symbolic tensor {self.name!r} of shape "
+                f"{tuple(self._shape)} is not allowed: its length is not known while tracing. "
+                "Inside nf.function, AutoGraph turns such a `for` loop into nf.while_loop.")
         n = len(self)
         return (self[i] for i in range(n))
 
