@@ -6,6 +6,7 @@ Python values they behave exactly as the original statements; on traced tensors 
 ``nf.cond`` / ``nf.while_loop`` / logical ops.
 """
 
+from ..core import nest
 from ..core.convert import convert_to_tensor
 from ..core.ops import index as _index
 from ..core.ops import math as _m
@@ -72,13 +73,14 @@ def if_stmt(test, true_fn, false_fn, init, names):
     """
     if not _symbolic(test):
         return true_fn(*init) if test else false_fn(*init)
-    defined = {}
+    defined, values = {}, {}
 
     def branch(fn, key):
         def run():
             out = fn(*init)
             defined[key] = [not _undefined(v) for v in out]
-            return [v for v in out if not _undefined(v)]
+            values[key] = [v for v in out if not _undefined(v)]
+            return values[key]
         return run
 
     graph = control.enclosing_graph([test])
@@ -87,9 +89,22 @@ def if_stmt(test, true_fn, false_fn, init, names):
     common = [a and b for a, b in zip(defined[True], defined[False])]
     for g, key in ((g_true, True), (g_false, False)):   # keep the names both branches define
         flags = [c for c, d in zip(common, defined[key]) if d]
-        g.outputs = [o for o, c in zip(g.outputs, flags) if c]
-    outs = iter(control.cond_from_graphs(test, g_true, g_false))
+        g.outputs = _common_outputs(g, flags, values[key])
+    flags = [c for c, d in zip(common, defined[True]) if d]
+    kept = [v for v, c in zip(values[True], flags) if c]
+    outs = iter(nest.pack_sequence_as(kept, control.cond_from_graphs(test, g_true, g_false)))
     return tuple(next(outs) if c else Undefined(n) for c, n in zip(common, names))
+
+
+def _common_outputs(graph, flags, branch_values):
+    """The graph's outputs of the values whose flag is set (a value may be several tensors)."""
+    outs, start = [], 0
+    for flag, value in zip(flags, branch_values):
+        size = len(nest.flatten(value))
+        if flag:
+            outs += graph.outputs[start:start + size]
+        start += size
+    return outs
 
 
 def while_stmt(cond_fn, body_fn, init, names=None):

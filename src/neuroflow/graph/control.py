@@ -20,6 +20,7 @@ from .execute import Compiled
 from .ir import Graph, replay, tracing
 from .passes import Program, optimize
 from .symbolic import SymbolicTensor
+from .tensor_array import TensorArray
 
 
 class GraphOp(Op):
@@ -272,14 +273,48 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         while (maximum_iterations is None or count < maximum_iterations) and bool(
                 first if count == 0 else call(cond, values)):
             out = call(body, values)
-            values = nest.flatten([out] if single or not isinstance(out, (list, tuple))
-                                  else out)
+            structure = [out] if single or not isinstance(out, (list, tuple)) else out
+            values = nest.flatten(structure)
             values = [x if isinstance(x, Tensor) else convert_to_tensor(x) for x in values]
             count += 1
         result = nest.pack_sequence_as(structure, values)
         return result[0] if single else result
+    structure = _ready_arrays(graph, body, structure, single)
+    flat = [x if isinstance(x, Tensor) else convert_to_tensor(x) for x in nest.flatten(structure)]
     return _graph_while(graph, cond, body, structure, flat, single, shape_invariants,
                         maximum_iterations)
+
+
+def _ready_arrays(graph, body, structure, single):
+    """Loop variables with each empty ``TensorArray`` of unknown element shape given a buffer
+    for the elements the body writes (found by tracing the body once into a scratch graph)."""
+    if not any(isinstance(x, TensorArray) and x.flow is None for x in _leaves(structure)):
+        return structure
+    flat = [x if isinstance(x, Tensor) else convert_to_tensor(x) for x in nest.flatten(structure)]
+    specs = [(x.shape, x.dtype) for x in flat]
+    _, result = trace_branch(graph, "while_probe", _wrap_body(body, single), structure, specs)
+    return _fill_arrays(structure, result)
+
+
+def _leaves(structure):
+    if isinstance(structure, dict):
+        structure = list(structure.values())
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in _leaves(item)]
+    return [structure]
+
+
+def _fill_arrays(before, after):
+    if isinstance(before, TensorArray) and before.flow is None:
+        if isinstance(after, TensorArray) and after.flow is not None:
+            return before.ready(after.flow.shape[1:])
+        return before
+    if isinstance(before, dict):
+        return type(before)((k, _fill_arrays(v, after[k])) for k, v in before.items())
+    if isinstance(before, (list, tuple)):
+        items = [_fill_arrays(a, b) for a, b in zip(before, after)]
+        return type(before)(*items) if hasattr(before, "_fields") else type(before)(items)
+    return before
 
 
 def _graph_while(graph, cond, body, structure, flat, single, shape_invariants, max_iter):

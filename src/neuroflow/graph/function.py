@@ -26,6 +26,7 @@ from ..core import nest, registry
 from ..core.convert import convert_to_tensor
 from ..core.tensor import OperatorNotAllowedInGraphError, Tensor
 from . import ag_transform as _ag_transform
+from . import signature as _signature
 from .autograph import Undefined
 from .execute import Compiled
 from .ir import Graph, replay, tracing
@@ -224,6 +225,7 @@ class Function:
             graph.closed = True
         graph.outputs = outputs
         concrete = ConcreteFunction(graph, (args, kwargs), specs, result, self._optimize)
+        concrete._python_function = self.python_function
         self._concrete.append(concrete)
         return concrete
 
@@ -248,6 +250,11 @@ class Function:
             key = (key, tuple((k, _leaf_key(kwargs[k])) for k in sorted(kwargs)))
         concrete = self._cache.get(key)
         return concrete if concrete is not None else self._lookup_or_trace(args, kwargs, key)
+
+    def pretty_printed_concrete_signatures(self, verbose=True):
+        """The signatures of every trace so far, as ``ConcreteFunction.pretty_printed_signature``
+        shows them, separated by blank lines."""
+        return "\n\n".join(c.pretty_printed_signature(verbose) for c in self._concrete)
 
     def experimental_get_tracing_count(self):
         """How many times the Python function has been traced."""
@@ -360,7 +367,46 @@ class ConcreteFunction:
         return base == own
 
     def __call__(self, *args, **kwargs):
+        n_given = len(nest.flatten((args, kwargs)))
+        if n_given != len(self._specs) and n_given == len(self._positions):
+            return self._call_flat(args, kwargs)
         return self._call_structured(args, kwargs, check=True)
+
+    def _call_flat(self, args, kwargs):
+        """A call with the tensor arguments only (positionally, or by their input names);
+        the Python arguments are those the trace was made with, as in TF."""
+        names = [self.graph.inputs[k].op.name for k in range(len(self._positions))]
+        tensors = list(args) + [None] * (len(self._positions) - len(args))
+        for key, value in kwargs.items():
+            if key not in names:
+                raise TypeError(f"{self.graph.name}: unexpected keyword argument {key!r} "
+                                f"(tensor inputs: {names})")
+            tensors[names.index(key)] = value
+        flat = list(nest.flatten(self._structure))
+        for i, x in zip(self._positions, tensors):
+            flat[i] = x
+        args, kwargs = nest.pack_sequence_as(self._structure, flat)
+        return self._call_structured(args, kwargs, check=True)
+
+    @property
+    def structured_input_signature(self):
+        """``(args, kwargs)`` of the trace, each tensor argument as its ``TensorSpec``."""
+        return _signature.structured_specs(self._structure, self._specs)
+
+    @property
+    def captured_variables(self):
+        """The variables the graph reads or writes, in first-use order."""
+        seen = {}
+        for node in self.graph.nodes:
+            if node.var is not None:
+                seen.setdefault(id(node.var), node.var)
+        return list(seen.values())
+
+    def pretty_printed_signature(self, verbose=True):
+        """The parameters, output type and captures of this trace, in TF's format."""
+        fn = getattr(self, "_python_function", None)
+        return _signature.pretty_signature(fn, self._structure, self._specs, self._result,
+                                           self.captured_variables)
 
     def run_arrays(self, arrays):
         """Runs the graph on NumPy arrays, one per tensor argument in flattened order, and
