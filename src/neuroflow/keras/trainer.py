@@ -321,11 +321,11 @@ class Trainer:
         callback_list = self._callback_list(callbacks, verbose, epochs, train.num_steps)
         self.stop_training = False
         self.make_train_function()
-        _memory.keep_freed_memory()
         blas = self._blas_thread_limit(getattr(train.adapter, "batch_size", None))
         # One way to use the cores at a time: BLAS's threads, or kernels splitting the batch.
         splits = _parallel.serial() if blas is None else contextlib.nullcontext()
-        with _device.blas_threads(blas), splits:
+        # Process-wide settings, each restored when fit returns.
+        with _memory.reuse_freed_memory(), _device.blas_threads(blas), splits:
             return self._fit_epochs(train, val, callback_list, initial_epoch, epochs,
                                     validation_freq)
 
@@ -569,9 +569,8 @@ class Trainer:
             parts.append(concrete.run_arrays([chunk])[0])
         if len(parts) > 1:
             return np.concatenate(parts, axis=0)
-        out = parts[0]
-        # The caller owns the result: copy only what could be shared (a view, an input).
-        return out if out.base is None and out is not x else np.array(out, copy=True)
+        # The caller owns the result: copied unless the compiler proved it a new array.
+        return parts[0] if concrete.fresh_outputs[0] else np.array(parts[0], copy=True)
 
     # -- saving -------------------------------------------------------------------------------
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
