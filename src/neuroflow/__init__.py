@@ -23,7 +23,7 @@ from .core.ops import *  # noqa: F403
 from .core.ops.shape import shape
 from .core.registry import executing_eagerly
 from .core.shape import TensorShape
-from .core.tape import GradientTape
+from .core.tape import GradientTape, UnconnectedGradients
 from .core.tensor import Tensor
 from .core.variable import Variable
 from .graph import *  # noqa: F403

@@ -101,7 +101,12 @@ def test_every_operator():
 
 def test_eq_with_none_and_incompatible():
     assert (nf.constant(1.0) == None) is False  # noqa: E711
-    assert (nf.constant([1.0, 2.0]) == nf.constant([1.0, 2.0, 3.0])) is False
+    # TF 2: shapes that cannot broadcast compare unequal as a scalar bool tensor.
+    eq = nf.constant([1.0, 2.0]) == nf.constant([1.0, 2.0, 3.0])
+    ne = nf.constant([1.0, 2.0]) != nf.constant([1.0, 2.0, 3.0])
+    assert eq.dtype == nf.bool and eq.shape == () and not bool(eq) and bool(ne)
+    with pytest.raises(nf.errors.InvalidArgumentError):  # mismatched dtypes raise, as in TF
+        _ = nf.constant([1, 2]) == nf.constant([1.0, 2.0])
 
 
 def test_tensor_is_unhashable_but_ref_works():

@@ -108,6 +108,26 @@ _BY_NAME.update(half=float16, double=float64, float=float32)
 _BY_PYTYPE = {float: float32, int: int32, builtins.bool: bool, complex: complex128}
 
 
+# The dtype sets TF registers its ops for (the ``T`` attr's allowed values), by name so that
+# bfloat16 needs no import. An op declares one with ``defop(..., dtypes=FLOATING)``.
+FLOATING = ("bfloat16", "float16", "float32", "float64")
+COMPLEX = ("complex64", "complex128")
+SIGNED_INTEGER = ("int8", "int16", "int32", "int64")
+INTEGER = SIGNED_INTEGER + ("uint8", "uint16", "uint32", "uint64")
+INEXACT = FLOATING + COMPLEX             # exp, log, sqrt, tanh, sigmoid, ...
+REAL = FLOATING + INTEGER                # comparisons, maximum, relu
+NUMBER = REAL + COMPLEX                  # arithmetic, reductions, matmul
+SIGNED = FLOATING + SIGNED_INTEGER + COMPLEX   # negative, sign
+BOOL = ("bool",)
+ANY = None
+_TF_NAMES = {"float16": "half", "float32": "float", "float64": "double"}
+
+
+def allowed_names(allowed):
+    """``allowed`` (a tuple of dtype names) spelled as TF's error messages list them."""
+    return ", ".join(_TF_NAMES.get(name, name) for name in allowed)
+
+
 class _FromNumPy(dict):
     """NumPy dtype -> DType; bfloat16 joins on first sight, so ml_dtypes loads only if used."""
 

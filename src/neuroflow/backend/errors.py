@@ -1,6 +1,7 @@
 """Error kinds raised by neuroflow, named as in TensorFlow.
 
-Shape and value problems subclass ``ValueError``; dtype problems are ``TypeError``.
+Shape and value problems subclass ``ValueError``; a tensor of a dtype an op does not accept
+raises ``InvalidDTypeError``, which is both TF's ``InvalidArgumentError`` and ``TypeError``.
 """
 
 
@@ -10,6 +11,14 @@ class OpError(Exception):
 
 class InvalidArgumentError(OpError, ValueError):
     """An op received an argument with a bad shape or value."""
+
+
+class InvalidDTypeError(InvalidArgumentError, TypeError):
+    """A tensor's dtype is not one the op accepts, or two inputs' dtypes differ.
+
+    TF raises ``InvalidArgumentError`` there; Python code expects ``TypeError``: this class is
+    both, so code written for either catches it.
+    """
 
 
 class NotFoundError(OpError, LookupError):

@@ -9,7 +9,8 @@ tracer; eager mode, tapes, graphs and higher-order gradients therefore share one
 import numpy as np
 
 from ..backend import device as _device
-from ..backend.errors import InvalidArgumentError
+from ..backend.dtypes import allowed_names
+from ..backend.errors import InvalidArgumentError, InvalidDTypeError
 from .shape import TensorShape
 from .tensor import OperatorNotAllowedInGraphError, Tensor
 
@@ -35,15 +36,21 @@ class Op:
             which graph passes must never fold or merge.
         fresh: True when the kernel always returns new buffers, never views of its inputs,
             so that compiled graphs may write later results over them.
+        dtypes: the input dtypes the op accepts, as TF registers them: one tuple of dtype
+            names from ``backend.dtypes`` (``FLOATING``, ``NUMBER``, ...) for every input, or
+            a tuple of such tuples (None: any dtype), one per input. ``bind`` rejects other
+            dtypes with ``InvalidDTypeError`` before anything runs or is traced.
     """
 
-    __slots__ = ("name", "forward", "grad", "shape", "dtype", "n_out", "stateful", "fresh")
+    __slots__ = ("name", "forward", "grad", "shape", "dtype", "n_out", "stateful", "fresh",
+                 "dtypes")
 
     def __init__(self, name, forward, grad=None, shape=None, dtype=None, n_out=1, stateful=False,
-                 fresh=False):
+                 fresh=False, dtypes=None):
         self.name, self.forward, self.grad = name, forward, grad
         self.shape, self.dtype, self.n_out, self.stateful = shape, dtype, n_out, stateful
         self.fresh = fresh
+        self.dtypes = dtypes
 
     def bind(self, *inputs, **attrs):
         """Applies the op to tensors ``inputs``; see ``bind``."""
@@ -51,6 +58,21 @@ class Op:
 
     def __repr__(self):
         return f"<Op {self.name}>"
+
+
+def check_dtypes(op, inputs):
+    """Raises ``InvalidDTypeError`` (TF's message) unless every input's dtype is allowed."""
+    spec = op.dtypes
+    for i, t in enumerate(inputs):
+        allowed = spec if isinstance(spec[0], str) else spec[i] if i < len(spec) else None
+        if allowed is not None and t.dtype.name not in allowed:
+            raise dtype_error(op.name, t.dtype, allowed)
+
+
+def dtype_error(op_name, dtype, allowed, attr="T"):
+    """TF's error for a tensor of a dtype the op is not registered for."""
+    return InvalidDTypeError(f"{op_name}: Value for attr '{attr}' of {dtype.name} is not in the "
+                             f"list of allowed values: {allowed_names(allowed)}")
 
 
 def defop(name, forward, **rules):
@@ -63,6 +85,8 @@ def defop(name, forward, **rules):
 
 def bind(op, inputs, attrs):
     """Runs ``op`` on the tensors ``inputs`` with keyword ``attrs``: traced, or eager and taped."""
+    if op.dtypes is not None:
+        check_dtypes(op, inputs)
     if _tracers:
         return _tracers[-1].bind(op, inputs, attrs)
     try:

@@ -4,12 +4,25 @@ Gradient rules are written in neuroflow ops, so the backward pass is itself reco
 outer tape: nesting tapes gives second and higher derivatives.
 """
 
+import enum
+
 from ..backend.errors import InvalidArgumentError
 from . import nest, registry
 from .ops import math as m
 from .ops.shape import broadcast_to, reshape, stack
 from .ops.creation import one_hot, zeros
 from .tensor import Tensor
+
+
+class UnconnectedGradients(str, enum.Enum):
+    """What ``GradientTape.gradient`` returns for a source the target does not depend on.
+
+    ``NONE`` gives None, ``ZERO`` a tensor of zeros (as ``tf.UnconnectedGradients``); the
+    strings ``'none'`` and ``'zero'`` are accepted as well.
+    """
+
+    NONE = "none"
+    ZERO = "zero"
 
 
 class GradientTape:
@@ -76,11 +89,14 @@ class GradientTape:
             target: tensor or nested structure of tensors to differentiate (their sum).
             sources: tensors or variables to differentiate with respect to.
             output_gradients: upstream gradients, one per target (default: ones).
-            unconnected_gradients: ``'none'`` (None for unconnected sources) or ``'zero'``.
+            unconnected_gradients: ``'none'`` (None for unconnected sources) or ``'zero'``
+                (or an ``UnconnectedGradients``).
         """
-        if unconnected_gradients not in ("none", "zero"):
+        try:
+            unconnected_gradients = UnconnectedGradients(unconnected_gradients)
+        except ValueError:
             raise ValueError(f"unconnected_gradients must be 'none' or 'zero', got "
-                             f"{unconnected_gradients!r}")
+                             f"{unconnected_gradients!r}") from None
         if self._used and not self._persistent:
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one "
                                "set of gradients (or jacobians); use persistent=True")
@@ -136,8 +152,8 @@ class GradientTape:
                 for y in outputs:
                     if id(y) not in keep:
                         grads.pop(id(y), None)
-            if op.grad is None:
-                raise LookupError(f"No gradient defined for operation '{op.name}'")
+            if op.grad is None:  # not differentiable (argmax, one_hot, //): no gradient, as TF
+                continue
             if op.n_out == 1:
                 gxs = op.grad(gys[0], outputs[0], *inputs, **attrs)
             else:

@@ -418,6 +418,12 @@ class ConcreteFunction:
         except Exception as error:  # noqa: BLE001 - re-raised, named after its node
             raise self._compiled.error(error) from None
 
+    @property
+    def fresh_outputs(self):
+        """For each output of ``run_arrays``: True when it is a new array of its own, which a
+        caller may hand out without a copy (else it may be an input, a constant or a view)."""
+        return self._compiled.fresh_outputs
+
     def pack_outputs(self, arrays):
         """The function's structured return value from ``run_arrays``'s output arrays."""
         if self._single:

@@ -318,6 +318,7 @@ def run_node(node, values):
         outs = (node.value,)
     elif op is READ and node.var is not None:
         outs = (getattr(node.var, storage(node.var)),)
+        node.var._owned = False   # the array may reach the caller: no in-place update of it
     elif op is PLACEHOLDER:
         raise InvalidArgumentError(f"placeholder {node.name!r} was not fed")
     elif op is ASSIGN:

@@ -44,6 +44,12 @@ def _t(x):
     return x if isinstance(x, Tensor) else convert_to_tensor(x, dtype_hint="float32")
 
 
+def _float(x):
+    """``x`` as a float tensor: integers become float32, as Keras 3's ``ops.tanh``/``exp`` do."""
+    x = _t(x)
+    return m.cast(x, "float32") if x.dtype.is_integer or x.dtype.is_bool else x
+
+
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     """Rectified linear unit, with Keras's optional slope, cap and threshold.
 
@@ -145,8 +151,8 @@ hard_swish = hard_silu
 
 
 def tanh(x):
-    """Hyperbolic tangent."""
-    return m.tanh(_t(x))
+    """Hyperbolic tangent (integer input is cast to float32, as in Keras)."""
+    return m.tanh(_float(x))
 
 
 def softmax(x, axis=-1):
@@ -175,8 +181,8 @@ def log_sigmoid(x):
 
 
 def exponential(x):
-    """exp(x)."""
-    return m.exp(_t(x))
+    """exp(x) (integer input is cast to float32, as in Keras)."""
+    return m.exp(_float(x))
 
 
 def linear(x):

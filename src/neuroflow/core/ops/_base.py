@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from ...backend.dtypes import as_dtype
-from ...backend.errors import InvalidArgumentError
+from ...backend.dtypes import FLOATING, as_dtype
+from ...backend.errors import InvalidArgumentError, InvalidDTypeError
 from ..convert import convert_to_tensor, to_array, _on_device
-from ..registry import bind, defop
+from ..registry import bind, defop, dtype_error
 from ..shape import TensorShape
 from ..tensor import Tensor
 
@@ -21,12 +21,13 @@ def pair(x, y, op_name):
     """``x, y`` as tensors of one dtype: a Python value takes the other operand's dtype.
 
     Raises:
-        TypeError: when two tensors have different dtypes (no silent promotion, as in TF).
+        InvalidDTypeError: (a TypeError and TF's InvalidArgumentError) when two tensors have
+            different dtypes (no silent promotion, as in TF).
     """
     if isinstance(x, Tensor):
         if isinstance(y, Tensor):
             if x.dtype is not y.dtype:
-                raise TypeError(f"{op_name}: x and y must have the same dtype, got "
+                raise InvalidDTypeError(f"{op_name}: x and y must have the same dtype, got "
                                 f"{x.dtype.name} and {y.dtype.name}")
             return x, y
         return x, Tensor(_on_device(to_array(y, x.dtype)))
@@ -37,19 +38,19 @@ def pair(x, y, op_name):
 
 
 def same_dtype(tensors, op_name):
-    """Checks that all ``tensors`` share a dtype; returns it."""
+    """Checks that all ``tensors`` share a dtype (else ``InvalidDTypeError``); returns it."""
     dtype = tensors[0].dtype
     for t in tensors[1:]:
         if t.dtype is not dtype:
-            raise TypeError(f"{op_name}: all inputs must have the same dtype, got "
+            raise InvalidDTypeError(f"{op_name}: all inputs must have the same dtype, got "
                             f"{[t.dtype.name for t in tensors]}")
     return dtype
 
 
 def floating(x, op_name):
-    """Raises TypeError unless ``x`` is a floating-point tensor."""
+    """Raises ``InvalidDTypeError`` (TF's message) unless ``x`` is a floating-point tensor."""
     if not x.dtype.is_floating:
-        raise TypeError(f"{op_name}: expected a floating-point tensor, got {x.dtype.name}")
+        raise dtype_error(op_name, x.dtype, FLOATING)
     return x
 
 

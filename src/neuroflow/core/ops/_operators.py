@@ -5,7 +5,7 @@ They are attached here, once every op exists, so ``core.tensor`` stays free of o
 
 from ..tensor import Tensor
 from . import math as m
-from ._base import pair
+from ._base import pair, tensor
 
 __all__ = []
 
@@ -33,22 +33,26 @@ def _invert(x):
     return m.logical_not(x) if x.dtype.is_bool else m.invert(x)
 
 
-def _eq(x, y):
+def _compare(fn, x, y, differ):
+    """``x == y`` / ``x != y`` as TF 2 does: elementwise; a scalar ``differ`` when the shapes
+    cannot broadcast; ``differ`` itself against None; an error for mismatched dtypes."""
     if y is None:
-        return False
+        return differ
+    x, y = pair(x, y, fn.__name__)
     try:
-        return m.equal(x, y)
-    except (TypeError, ValueError):
-        return False
+        return fn(x, y)
+    except ValueError as error:
+        if isinstance(error, TypeError):
+            raise
+        return tensor(differ)
+
+
+def _eq(x, y):
+    return _compare(m.equal, x, y, False)
 
 
 def _ne(x, y):
-    if y is None:
-        return True
-    try:
-        return m.not_equal(x, y)
-    except (TypeError, ValueError):
-        return True
+    return _compare(m.not_equal, x, y, True)
 
 
 def install(matmul, getitem, setitem):

@@ -9,7 +9,7 @@ import builtins
 import numpy as np
 
 from ...backend.dtypes import as_dtype
-from ...backend.errors import InvalidArgumentError
+from ...backend.errors import InvalidArgumentError, InvalidDTypeError
 from ..registry import bind, defop
 from ..shape import TensorShape
 from . import math as _m
@@ -257,7 +257,7 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     """
     indices = tensor(indices)
     if not indices.dtype.is_integer:
-        raise TypeError(f"one_hot: indices must be integers, got {indices.dtype.name}")
+        raise InvalidDTypeError(f"one_hot: indices must be integers, got {indices.dtype.name}")
     if dtype is None:
         given = [tensor(v) for v in (on_value, off_value) if v is not None]
         dtype = given[0].dtype if given else "float32"

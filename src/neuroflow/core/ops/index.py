@@ -11,7 +11,7 @@ import builtins
 import numpy as np
 
 from ...backend.dtypes import as_dtype
-from ...backend.errors import InvalidArgumentError
+from ...backend.errors import InvalidArgumentError, InvalidDTypeError
 from ..registry import bind, defop
 from ..shape import TensorShape
 from ..tensor import Tensor
@@ -242,10 +242,14 @@ _GATHER_T = defop("gather_grad", _gather_grad_forward,
                       None, None))
 
 
+_INDEX_DTYPES = ("int8", "int16", "int32", "int64", "uint8")
+
+
 def _int_indices(indices, op_name):
     indices = tensor(indices)
-    if indices.dtype.name not in ("int32", "int64", "int16", "int8", "uint8"):
-        raise TypeError(f"{op_name}: indices must be int32 or int64, got {indices.dtype.name}")
+    if indices.dtype.name not in _INDEX_DTYPES:
+        raise InvalidDTypeError(f"{op_name}: indices must be int32 or int64, got "
+                                f"{indices.dtype.name}")
     return indices
 
 
@@ -362,7 +366,7 @@ def boolean_mask(tensor_, mask, axis=None, name="boolean_mask"):
     """
     x, mask = tensor(tensor_), tensor(mask)
     if not mask.dtype.is_bool:
-        raise TypeError(f"boolean_mask: mask must be bool, got {mask.dtype.name}")
+        raise InvalidDTypeError(f"boolean_mask: mask must be bool, got {mask.dtype.name}")
     axis = 0 if axis is None else check_axis(axis, x.ndim, "boolean_mask")
     k = mask.ndim
     if k == 0 or not TensorShape(x.shape[axis:axis + k]).is_compatible_with(mask.shape):
@@ -445,8 +449,8 @@ def _tensor_scatter(tensor_, indices, updates, add):
     x, indices = tensor(tensor_), _int_indices(indices, op_name)
     updates = tensor(updates, x.dtype)
     if updates.dtype is not x.dtype:
-        raise TypeError(f"{op_name}: updates must have the tensor's dtype {x.dtype.name}, got "
-                        f"{updates.dtype.name}")
+        raise InvalidDTypeError(f"{op_name}: updates must have the tensor's dtype "
+                                f"{x.dtype.name}, got {updates.dtype.name}")
     _scatter_check(indices.shape, updates.shape, x.shape, op_name)
     return bind(_TENSOR_SCATTER, (x, indices, updates), {"add": add})
 

@@ -14,12 +14,12 @@ import numpy as np
 
 from ...backend import random as _random
 from . import _loops
-from ...backend.errors import InvalidArgumentError
+from ...backend.errors import InvalidArgumentError, InvalidDTypeError
 from ..registry import bind, defop
 from ..shape import TensorShape
 from ._base import check_axis, floating, pair, same_shape, tensor
 from .index import gather
-from .math import (_erf_kernel, _sigmoid_kernel, abs, add, cast, equal, exp, greater,
+from .math import (_erf_kernel, _sigmoid_kernel, abs, add, cast, equal, exp, greater, less,
                    maximum, multiply, negative, rsqrt, sigmoid, square, squared_difference, tanh,
                    where)
 from .reduce import keep_dims_like, normalize_axes, reduce_mean, reduce_sum
@@ -137,8 +137,8 @@ def _selu_forward(xp, x):
 _ELU = _activation("elu", _elu_forward,
                    lambda gy, y, x: (where(greater(x, 0), gy, gy * (y + 1)),))
 _SELU = _activation("selu", _selu_forward,
-                    lambda gy, y, x: (where(greater(x, 0), gy * _SELU_SCALE,
-                                            gy * (y + _SELU_SCALE * _SELU_ALPHA)),))
+                    lambda gy, y, x: (where(less(y, 0), gy * (y + _SELU_SCALE * _SELU_ALPHA),
+                                            gy * _SELU_SCALE),))  # TF: scale at 0
 
 
 def elu(features, name=None):
@@ -502,8 +502,8 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
     """
     z, x = tensor(labels), floating(tensor(logits), "sparse_softmax_cross_entropy_with_logits")
     if not z.dtype.is_integer:
-        raise TypeError(f"sparse_softmax_cross_entropy_with_logits: labels must be int32 or "
-                        f"int64, got {z.dtype.name}")
+        raise InvalidDTypeError(f"sparse_softmax_cross_entropy_with_logits: labels must be "
+                                f"int32 or int64, got {z.dtype.name}")
     if x.ndim < 1:
         raise InvalidArgumentError("sparse_softmax_cross_entropy_with_logits: logits must "
                                    "have rank >= 1, got a scalar")

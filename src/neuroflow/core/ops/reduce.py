@@ -11,7 +11,7 @@ import functools
 import numpy as np
 
 from ...backend.dtypes import as_dtype
-from ...backend.errors import InvalidArgumentError
+from ...backend.errors import InvalidArgumentError, InvalidDTypeError
 from ..registry import bind, defop
 from ..shape import TensorShape
 from ._base import broadcast_like, check_axis, floating, tensor
@@ -72,8 +72,8 @@ def _numeric(x, op_name):
     """``x`` as a tensor, which must not be bool (TF has no numeric reductions of bools)."""
     x = tensor(x)
     if x.dtype.is_bool:
-        raise TypeError(f"{op_name}: bool tensors are not supported (cast them first, or use "
-                        "reduce_any / reduce_all)")
+        raise InvalidDTypeError(f"{op_name}: bool tensors are not supported (cast them first, "
+                                "or use reduce_any / reduce_all)")
     return x
 
 
@@ -314,7 +314,7 @@ def _logical(name, kernel, doc):
     def fn(input_tensor, axis=None, keepdims=False, name=None):
         x = tensor(input_tensor)
         if not x.dtype.is_bool:
-            raise TypeError(f"{op.name}: expected a bool tensor, got {x.dtype.name}")
+            raise InvalidDTypeError(f"{op.name}: expected a bool tensor, got {x.dtype.name}")
         return bind(op, (x,), _attrs(x, axis, keepdims, op.name))
 
     fn.__name__ = fn.__qualname__ = name
@@ -350,6 +350,8 @@ def count_nonzero(input, axis=None, keepdims=None, dtype="int64", name=None):  #
 
 # -- argmax / argmin ---------------------------------------------------------------------------
 def _arg_forward(xp, x, axis, output_type, kind):
+    if x.dtype.kind in "fc" and xp.isnan(x).any():  # TF skips NaNs (index 0 if all are NaN)
+        x = xp.where(xp.isnan(x), -xp.inf if kind == "argmax" else xp.inf, x)
     out = x.argmax(axis=axis) if kind == "argmax" else x.argmin(axis=axis)
     return xp.asarray(out).astype(output_type._np, copy=False)
 

@@ -473,6 +473,8 @@ def unstack(value, num=None, axis=0, name="unstack"):
         3
     """
     x = tensor(value)
+    if x.ndim == 0:
+        raise ValueError("unstack: cannot unstack a scalar (rank 0) tensor")
     axis = check_axis(axis, x.ndim, "unstack")
     n = x.shape[axis] if num is None else int(num)
     if n is None:
