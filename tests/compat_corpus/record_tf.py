@@ -26,6 +26,7 @@ def main(selected):
             print("FAILED", name, type(error).__name__, error, flush=True)
     text = (f'"""Figures of the corpus programs under TensorFlow {tf.__version__} '
             f'(Keras {tf.keras.__version__}), written by record_tf.py."""\n\n'
+            'nan, inf = float("nan"), float("inf")\n'
             f'TF_VERSION = "{tf.__version__}"\n'
             f"FIGURES = {pprint.pformat(figures, width=99, sort_dicts=True)}\n")
     target.write_text(text)

@@ -56,7 +56,7 @@ def main(tf):
 
     keras_model = MyKerasModel()
     keras_model.compile(run_eagerly=False, optimizer=tf.keras.optimizers.SGD(learning_rate=0.1),
-                        loss=tf.keras.losses.mean_squared_error)
+                        loss=tf.keras.losses.MeanSquaredError())
     fit = keras_model.fit(x, y, epochs=5, batch_size=1000, verbose=0)
     out["keras_loss"] = rounded(fit.history["loss"])
     print(out)

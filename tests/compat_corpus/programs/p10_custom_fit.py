@@ -22,7 +22,7 @@ def main(tf):
             x, y = data
             with tf.GradientTape() as tape:
                 y_pred = self(x, training=True)
-                loss = keras.losses.mean_squared_error(y, y_pred)
+                loss = keras.losses.MeanSquaredError()(y, y_pred)
             gradients = tape.gradient(loss, self.trainable_variables)
             self.optimizer.apply_gradients(zip(gradients, self.trainable_variables))
             self.loss_tracker.update_state(loss)

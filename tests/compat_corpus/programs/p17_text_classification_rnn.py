@@ -5,7 +5,10 @@ import numpy as np
 
 from _common import rounded, seeded_weights
 
-TOLERANCE = (2e-4, 1e-5)   # LSTM steps, Adam and masking in float32, summed in other orders
+TOLERANCE = (2e-4, 1e-5)   # LSTM steps and masking in float32, summed in other orders
+# SGD with momentum, not the guide's Adam: TF hands Embedding gradients to Keras's Adam as
+# IndexedSlices whose repeated token rows are squared one by one (sum g_i^2 where dense math has
+# (sum g_i)^2); neuroflow's gradients are dense. Updates linear in the gradient agree exactly.
 
 
 def main(tf):
@@ -27,7 +30,7 @@ def main(tf):
     ])
     seeded_weights(model, 15)
     model.compile(loss=keras.losses.BinaryCrossentropy(from_logits=True),
-                  optimizer=keras.optimizers.Adam(1e-2), metrics=["accuracy"])
+                  optimizer=keras.optimizers.SGD(0.1, momentum=0.9), metrics=["accuracy"])
     history = model.fit(x, y, epochs=2, batch_size=16, shuffle=False, verbose=0)
     out["loss"] = rounded(history.history["loss"], 5)
     out["accuracy"] = rounded(history.history["accuracy"], 5)

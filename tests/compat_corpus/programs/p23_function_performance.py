@@ -82,7 +82,8 @@ def main(tf):
             return 1.0
         elif x < 0:
             return -1.0
-        return 0.0
+        else:
+            return 0.0
 
     out["early_return"] = [float(sign(tf.constant(v))) for v in (3.0, -2.0, 0.0)]
     tf.config.run_functions_eagerly(True)

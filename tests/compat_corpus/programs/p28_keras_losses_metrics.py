@@ -16,7 +16,7 @@ def main(tf):
     y_pred = np.array([[0.6, 0.4], [0.4, 0.6]], np.float32)
     out["bce"] = float(keras.losses.BinaryCrossentropy()(y_true, y_pred))
     out["bce_sum"] = float(keras.losses.BinaryCrossentropy(reduction="sum")(y_true, y_pred))
-    out["mse_fn"] = rounded(keras.losses.mean_squared_error(y_true, y_pred))
+    out["mse"] = float(keras.losses.MeanSquaredError()(y_true, y_pred))
     out["huber"] = float(keras.losses.Huber()(y_true, y_pred))
     out["weighted"] = float(keras.losses.MeanAbsoluteError()(y_true, y_pred,
                                                              sample_weight=[0.7, 0.3]))
