@@ -16,6 +16,7 @@ import sys
 import types
 
 # (TF namespace, neuroflow namespace) pairs, the part of the API a training program uses.
+# ``keras.ops.numpy`` and ``keras.ops.nn`` repeat names of ``keras.ops``: not counted twice.
 NAMESPACES = [
     ("tf", "neuroflow"),
     ("tf.math", "neuroflow.math"),
@@ -50,8 +51,6 @@ NAMESPACES = [
     ("tf.keras.datasets", "neuroflow.keras.datasets"),
     ("tf.keras.random", "neuroflow.keras.random"),
     ("tf.keras.ops", "neuroflow.keras.ops"),
-    ("tf.keras.ops.nn", "neuroflow.keras.ops.nn"),
-    ("tf.keras.ops.numpy", "neuroflow.keras.ops.numpy"),
     ("tf.keras.ops.linalg", "neuroflow.keras.ops.linalg"),
     ("tf.keras.ops.image", "neuroflow.keras.ops.image"),
     ("tf.keras.backend", "neuroflow.keras.backend"),
