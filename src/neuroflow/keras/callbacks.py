@@ -214,6 +214,7 @@ class History(Callback):
 
     def on_train_begin(self, logs=None):
         self.epoch = []
+        self.model.history = self  # also when no epoch runs (epochs=0, empty data)
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.append(epoch)

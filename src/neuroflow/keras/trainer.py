@@ -21,6 +21,7 @@ from . import callbacks as callbacks_module
 from . import metrics as metrics_module
 from . import optimizers as optimizers_module
 from .saving import saving_lib
+from .utils import arguments
 from .utils import data_adapters as adapters
 from .utils.compile_utils import CompileLoss, CompileMetrics
 
@@ -163,7 +164,10 @@ class Trainer:
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The total loss: compiled loss(es) plus the model's regularization ``losses``."""
         terms = []
-        if self._compile_loss is not None and y is not None:
+        if self._compile_loss is not None:
+            if y is None:
+                raise ValueError("The model was compiled with a loss, but no targets `y` were "
+                                 "given: pass fit(x, y), or data yielding (x, y) batches")
             terms.append(self._compile_loss(y, y_pred, sample_weight))
         terms.extend(getattr(self, "losses", None) or [])
         if not terms:
@@ -311,6 +315,10 @@ class Trainer:
             >>> history.history['val_loss']
         """
         self._assert_compiled("fit")
+        (batch_size, epochs, initial_epoch, validation_split, steps_per_epoch, validation_steps,
+         validation_batch_size) = arguments.check_fit_arguments(
+            batch_size, epochs, initial_epoch, validation_split, steps_per_epoch,
+            validation_steps, validation_batch_size, validation_freq, class_weight)
         if validation_split and validation_data is None:
             if not adapters.is_array_like(x):
                 raise ValueError("`validation_split` is only supported for Tensors or NumPy "
@@ -331,11 +339,11 @@ class Trainer:
         callback_list = self._callback_list(callbacks, verbose, epochs, train.num_steps)
         self.stop_training = False
         self.make_train_function()
-        _memory.keep_freed_memory()
         blas = self._blas_thread_limit(getattr(train.adapter, "batch_size", None))
         # One way to use the cores at a time: BLAS's threads, or kernels splitting the batch.
         splits = _parallel.serial() if blas is None else contextlib.nullcontext()
-        with strategy.scope(), _device.blas_threads(blas), splits:
+        # Process-wide settings, each restored when fit returns.
+        with strategy.scope(), _memory.reuse_freed_memory(), _device.blas_threads(blas), splits:
             return self._fit_epochs(train, val, callback_list, initial_epoch, epochs,
                                     validation_freq)
 
@@ -481,6 +489,7 @@ class Trainer:
             >>> loss, acc = model.evaluate(x_test, y_test, verbose=0)
         """
         self._assert_compiled("evaluate")
+        batch_size, steps = arguments.check_batch_size(batch_size), arguments.check_steps(steps)
         data = adapters.EpochIterator(adapters.distribute(
             adapters.get_adapter(x, y, sample_weight, batch_size, False),
             self.distribute_strategy), steps)
@@ -495,6 +504,7 @@ class Trainer:
         self.reset_metrics()     # in fit, the epoch's training results are already logged
         callback_list.on_test_begin()
         built = False
+        step = None
         for step, batch in data.enumerate_epoch():
             if not built:
                 self._build_for_batch(batch, training=False)
@@ -502,7 +512,8 @@ class Trainer:
             callback_list.on_test_batch_begin(step)
             logs = self.test_function(adapters.pack_x_y_sample_weight(*batch))
             callback_list.on_test_batch_end(step, logs)
-        logs = _pythonify(self._sorted_results())
+        # No batch (empty arrays): no results, as Keras (not the trackers' initial zeros).
+        logs = {} if step is None else _pythonify(self._sorted_results())
         callback_list.on_test_end(logs)
         return logs
 
@@ -532,6 +543,7 @@ class Trainer:
         Example:
             >>> probabilities = model.predict(x_test)   # shape (n, 10)
         """
+        batch_size, steps = arguments.check_batch_size(batch_size), arguments.check_steps(steps)
         fast = self._predict_fast(x, batch_size, verbose, steps, callbacks)
         if fast is not None:
             return fast
@@ -550,10 +562,7 @@ class Trainer:
             callback_list.on_predict_batch_end(step, {"outputs": batch_out})
         callback_list.on_predict_end()
         if not outputs:
-            raise ValueError("Unexpected result of `predict_function` (Empty batch_outputs). "
-                             "Please use `Model.compile(..., run_eagerly=True)`, or "
-                             "`tf.config.run_functions_eagerly(True)` for more information "
-                             "of where went wrong, or file a issue/bug to `tf.keras`.")
+            raise ValueError("`predict` got no batches: the input `x` holds no samples")
         return nest.map_structure(lambda *parts: np.concatenate(parts, axis=0), *outputs)
 
     def _predict_fast(self, x, batch_size, verbose, steps, callbacks):
@@ -585,9 +594,8 @@ class Trainer:
             parts.append(concrete.run_arrays([chunk])[0])
         if len(parts) > 1:
             return np.concatenate(parts, axis=0)
-        out = parts[0]
-        # The caller owns the result: copy only what could be shared (a view, an input).
-        return out if out.base is None and out is not x else np.array(out, copy=True)
+        # The caller owns the result: copied unless the compiler proved it a new array.
+        return parts[0] if concrete.fresh_outputs[0] else np.array(parts[0], copy=True)
 
     # -- saving -------------------------------------------------------------------------------
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):
