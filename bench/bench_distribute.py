@@ -100,8 +100,9 @@ def main():
     for workload in args.workloads:
         for ranks in args.ranks:
             r = results[workload, ranks] = launch(workload, ranks, args.quick)
+            reduce_ms = f"{r['allreduce_ms']:.3f}" if ranks > 1 else "none (1 rank)"
             print(f"| {workload} | {ranks} | {r['batch']} | {r['samples_per_s']:,.0f} | "
-                  f"{r['allreduce_ms']:.3f} | {r['grad_bytes'] / 1024:.0f} |", flush=True)
+                  f"{reduce_ms} | {r['grad_bytes'] / 1024:.0f} |", flush=True)
     print("\n| workload | network | ranks | compute/step (ms) | allreduce/step (ms) | "
           "efficiency |")
     print("|---|---|---|---|---|---|")
