@@ -9,7 +9,9 @@ import neuroflow
 
 ROOT = pathlib.Path(neuroflow.__file__).parent
 # Lower rank = lower layer. A module may import only from its own rank or below.
-RANKS = {"backend": 0, "core": 1, "graph": 2, "compat": 3, "data": 3, "keras": 4, "distribute": 5,
+# distribute sits below keras (as tf.distribute below tf.keras): optimizers and fit ask the
+# strategy in force; onnx reads keras models, so it sits above keras.
+RANKS = {"backend": 0, "core": 1, "graph": 2, "compat": 3, "data": 3, "distribute": 3, "keras": 4,
          "onnx": 5, "teach": 6, "cli": 7, "__main__": 8}
 API_RANK = 3.5   # the top-level namespace modules (math.py, nn.py, ...) re-export core/graph
 

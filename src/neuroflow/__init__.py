@@ -37,6 +37,8 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"neuroflow\.
 _LAZY = {
     "keras": ".keras", "nn": ".nn", "random": ".random", "linalg": ".linalg",
     "compat": ".compat", "data": ".data", "teach": ".teach", "image": ".image",
+    "autograph": ".autograph",
+    "distribute": ".distribute", "onnx": ".onnx",
 }
 
 

@@ -4,9 +4,10 @@ import types
 
 from .backend import parallel as _parallel
 from .backend.device import list_physical_devices
+from .graph.function import functions_run_eagerly, run_functions_eagerly
 
 __all__ = ["list_physical_devices", "list_logical_devices", "set_visible_devices",
-           "get_visible_devices", "threading"]
+           "get_visible_devices", "threading", "run_functions_eagerly", "functions_run_eagerly"]
 
 
 def _set_intra_op_parallelism_threads(num_threads):

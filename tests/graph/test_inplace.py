@@ -20,10 +20,20 @@ def test_assign_sub_reuses_the_buffer_when_unshared():
     v, step = _step()
     g = nf.constant(np.ones((4, 3), np.float32))
     step(g)
-    buffer = id(v._value)
+    buffer = v._peek()        # looks without handing the buffer out
     step(g)
-    assert id(v._value) == buffer
+    assert v._peek() is buffer
     assert np.all(v.numpy() == -1.0)
+
+
+def test_reading_the_value_makes_the_next_update_copy():
+    v, step = _step()
+    g = nf.constant(np.ones((4, 3), np.float32))
+    step(g)
+    buffer = v._peek()
+    held = v._value           # handed out: the variable no longer owns it
+    step(g)
+    assert v._peek() is not buffer and np.all(held == -0.5)
 
 
 def test_a_tensor_holding_the_value_never_changes():

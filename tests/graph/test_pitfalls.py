@@ -87,7 +87,7 @@ def test_numpy_inside_trace_raises_clear_error():
 
 
 def test_python_if_on_tensor_points_to_cond():
-    @nf.function
+    @nf.function(autograph=False)
     def f(x):
         if x > 0:
             return x

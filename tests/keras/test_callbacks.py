@@ -1,6 +1,7 @@
 """Callbacks: History, EarlyStopping, ModelCheckpoint, TerminateOnNaN, and the rest."""
 
 import csv
+import io
 import os
 import sys
 
@@ -235,10 +236,33 @@ def test_progbar_matches_keras_layout(capsys):
         bar.update(i + 1, [("loss", 0.5)])
     out = capsys.readouterr().out
     assert out.startswith("10/10 - 0s - ") and out.endswith(" - loss: 0.5000\n")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progbar_redraws_in_colour_on_a_terminal(monkeypatch):
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
     bar = keras.utils.Progbar(3, verbose=1, interval=0)
+    bar.update(1, [("loss", 2.0)])
     bar.update(3, [("loss", 1e-5)], finalize=True)
-    out = capsys.readouterr().out
+    out = terminal.getvalue()
     assert "\x1b[1m3/3\x1b[0m \x1b[32m" + "━" * 20 in out and "loss: 1.0000e-05\n" in out
+    assert "\r" in out
+
+
+def test_progbar_writes_one_plain_line_when_not_a_terminal(capsys):
+    for _ in range(2):   # two "epochs"
+        bar = keras.utils.Progbar(100, verbose=1, interval=0)
+        for i in range(100):
+            bar.update(i + 1, [("loss", 0.5)])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\r" not in out and "\b" not in out
+    lines = out.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("100/100 " + "━" * 20 + " 0s")
 
 
 def test_callback_list_rejects_non_callbacks():

@@ -149,7 +149,10 @@ def elementwise(fn, *args, out):
     bias broadcast along the batch) is passed whole to every slice.
     """
     n = out.shape[0] if out.ndim else 0
-    if out.size < ELEMENTWISE_MIN or type(out) is not np.ndarray:
+    if (out.size < ELEMENTWISE_MIN or type(out) is not np.ndarray
+            or any(a is not out and _may_overlap(a, out) for a in args)):
+        # One call: NumPy itself handles an argument overlapping ``out`` (it buffers); split,
+        # a slice could read memory another slice has already written.
         return fn(*args, out=out)
     rank = out.ndim
 
@@ -160,6 +163,10 @@ def elementwise(fn, *args, out):
 
     split(part, n, min_rows=rows_per_slice(out[0].size))
     return out
+
+
+def _may_overlap(a, out):
+    return isinstance(a, np.ndarray) and np.may_share_memory(a, out)
 
 
 def sum_leading(x, lead):

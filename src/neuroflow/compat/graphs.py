@@ -111,6 +111,7 @@ def _symbolic_value(self):
 
 def _store(self, array):
     self._array = array
+    self._owned = False
 
 
 class Variable(_variable.Variable):
@@ -126,6 +127,7 @@ class Variable(_variable.Variable):
     __slots__ = ("_array", "_graph", "_initial")
     _STORAGE = "_array"
     _value = property(_symbolic_value, _store)
+    numpy, _scalar, __array__ = Tensor.numpy, Tensor._scalar, Tensor.__array__  # no value
 
     def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, **kwargs):
         if isinstance(initial_value, Variable):

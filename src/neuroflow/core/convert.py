@@ -11,10 +11,14 @@ _INT32 = np.iinfo(np.int32)
 
 
 def _infer(value):
-    """``value`` as an array with TF's default dtypes: Python floats float32, ints int32."""
-    array = np.asarray(value)
+    """``value`` as an array with TF's default dtypes: Python floats float32, ints int32.
+
+    A NumPy array is copied (as TF does): the tensor must not change when the caller later
+    writes into their array.
+    """
     if isinstance(value, np.ndarray | np.generic):
-        return array
+        return np.array(value)
+    array = np.asarray(value)
     kind = array.dtype.kind
     if kind == "f":
         return array.astype(np.float32)
@@ -44,7 +48,7 @@ def to_array(value, dtype=None):
             raise TypeError(f"Cannot convert {value!r} to a tensor of dtype {np_dtype.name}")
         return source.astype(np_dtype)
     try:
-        return np.asarray(value, dtype=np_dtype)
+        return np.array(value, dtype=np_dtype)   # always a copy, as TF's conversion
     except (TypeError, ValueError) as error:
         raise TypeError(f"Cannot convert {value!r} to a tensor of dtype {np_dtype.name}: "
                         f"{error}") from None
@@ -66,7 +70,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
         name: ignored (accepted for TF compatibility).
 
     Returns:
-        A ``Tensor`` (tensors and variables are returned as they are).
+        A ``Tensor`` (tensors and variables are returned as they are). A NumPy array is
+        copied, as in TF: later writes into it do not change the tensor.
     """
     if isinstance(value, Tensor):
         if dtype is not None and as_dtype(dtype) != value.dtype:
@@ -103,6 +108,8 @@ def constant(value, dtype=None, shape=None, name="Const"):
         dtype: element type; inferred as TF does when None (float -> float32, int -> int32).
         shape: optional shape; a scalar is broadcast to it, otherwise the value is reshaped.
         name: ignored (accepted for TF compatibility).
+
+    The tensor holds a copy of ``value`` (as in TF), so it never changes afterwards.
 
     Example:
         >>> nf.constant(2.7)

@@ -6,6 +6,12 @@ def is_nested(structure):
     return isinstance(structure, (list, tuple, dict))
 
 
+def _is_composite(x):
+    """A value made of tensors (``nf.TensorArray``): it flattens into ``_nest_components()``
+    and is rebuilt by ``_nest_rebuild(components)``, so loops and functions can carry it."""
+    return hasattr(type(x), "_nest_components")
+
+
 def flatten(structure):
     """The leaves of ``structure`` in order (dicts by sorted key), as a list.
 
@@ -17,6 +23,8 @@ def flatten(structure):
         return [leaf for key in sorted(structure) for leaf in flatten(structure[key])]
     if isinstance(structure, (list, tuple)):
         return [leaf for item in structure for leaf in flatten(item)]
+    if _is_composite(structure):
+        return list(structure._nest_components())
     return [structure]
 
 
@@ -43,6 +51,9 @@ def _pack(structure, flat, i):
         if hasattr(structure, "_fields"):  # namedtuple
             return type(structure)(*items), i
         return type(structure)(items), i
+    if _is_composite(structure):
+        n = len(structure._nest_components())
+        return structure._nest_rebuild(flat[i:i + n]), i + n
     return flat[i], i + 1
 
 

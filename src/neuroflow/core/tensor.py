@@ -70,6 +70,17 @@ class Tensor:
         """Alias of ``.shape`` (TF 1 spelling)."""
         return self.shape
 
+    def set_shape(self, shape):
+        """Checks that ``shape`` (dims may be None) fits this tensor's shape, as TF does for an
+        eager tensor; on a traced tensor it refines the static shape instead.
+
+        Raises:
+            ValueError: when the shapes are not compatible.
+        """
+        if not TensorShape(shape).is_compatible_with(self.shape):
+            raise ValueError(f"Tensor's shape {self.shape} is not compatible with supplied "
+                             f"shape {TensorShape(shape)}.")
+
     def ref(self):
         """A hashable reference to this tensor, for use as a dict key or set member."""
         return _Reference(self)

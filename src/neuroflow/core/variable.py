@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..backend.dtypes import as_dtype
+from ..backend.dtypes import FROM_NP, as_dtype
 from . import registry
 from .convert import convert_to_tensor
 from .shape import TensorShape
@@ -28,8 +28,34 @@ class Variable(Tensor):
         (3.0, 'weight:0')
     """
 
-    __slots__ = ("_name", "trainable", "_constraint", "_shape")
+    __slots__ = ("_name", "trainable", "_constraint", "_shape", "_buffer", "_owned")
     _is_variable = True
+    _STORAGE = "_buffer"   # the attribute holding the array (TF1 variables use their own)
+
+    # Ownership: ``_owned`` is True while no one outside the library can see the buffer (it
+    # was made for this variable and not handed out since), so the library may update it in
+    # place. Every ``_value`` read may escape (an eager op's view, a tape's snapshot) and clears
+    # it; a write of ``_value`` from outside may share the array and clears it too. Readers
+    # that cannot leak the array (dtype, numpy(), the compiled executor) use the storage
+    # directly. A library-kept flag, never an interpreter reference count.
+    @property
+    def _value(self):
+        self._owned = False
+        return getattr(self, self._STORAGE)
+
+    @_value.setter
+    def _value(self, array):
+        setattr(self, self._STORAGE, array)
+        self._owned = False
+
+    def _peek(self):
+        """The current array, for readers that do not keep or hand it out."""
+        return getattr(self, self._STORAGE)
+
+    def _own(self, array):
+        """Makes ``array``, which no one else references, the variable's private buffer."""
+        setattr(self, self._STORAGE, array)
+        self._owned = True
 
     def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, shape=None,
                  constraint=None, validate_shape=True, **unused):
@@ -47,7 +73,8 @@ class Variable(Tensor):
         else:
             value = convert_to_tensor(initial_value, dtype=dtype)
         array = value._value
-        super().__init__(array.copy() if hasattr(array, "copy") else array)
+        super().__init__(array)
+        self._own(array.copy())   # the variable owns its storage (TF copies, too)
         self._name = name or "Variable"
         self.trainable = bool(trainable)
         self._constraint = constraint
@@ -113,13 +140,34 @@ class Variable(Tensor):
         if graph is not None:  # a symbolic value outside a trace: an assign node in its graph
             return graph.assign(self, value, kind)
         # A new array, never an in-place write: tapes may still hold the old value.
+        old, x = self._peek(), value._value
         if kind == "assign":
-            self._value = value._value.copy()
-        elif kind == "assign_add":
-            self._value = self._value + value._value
+            self._own(x.copy())
         else:
-            self._value = self._value - value._value
+            self._own(old + x if kind == "assign_add" else old - x)
         return self
+
+    # Reads that copy or only look: they leave the buffer owned.
+    @property
+    def dtype(self):
+        """The element type, a ``nf.DType``."""
+        return FROM_NP[self._peek().dtype]
+
+    @property
+    def ndim(self):
+        """Number of dimensions (the rank)."""
+        return self._peek().ndim
+
+    def numpy(self):
+        """A copy of the current value as a NumPy array (a NumPy scalar for rank 0)."""
+        return Tensor(self._peek()).numpy()
+
+    def _scalar(self, kind):
+        return Tensor(self._peek())._scalar(kind)
+
+    def __array__(self, dtype=None, copy=None):
+        value = self.numpy()   # a copy, as TF's variables give
+        return np.asarray(value) if dtype is None else np.asarray(value).astype(dtype)
 
     def __repr__(self):
         value = self.numpy()
@@ -128,7 +176,7 @@ class Variable(Tensor):
                 f"numpy={shown}>")
 
     def __deepcopy__(self, memo):
-        return Variable(self._value.copy(), trainable=self.trainable, name=self._name)
+        return Variable(self._peek().copy(), trainable=self.trainable, name=self._name)
 
     def __reduce__(self):
         return _rebuild_variable, (self.numpy(), self.trainable, self._name)

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..backend import random as _random
 from ..backend.dtypes import FROM_NP
+from ..backend.errors import InvalidArgumentError
 from ..core.convert import convert_to_tensor, to_array
 from ..core.tensor import Tensor
 from ..graph.symbolic import TensorSpec
@@ -392,6 +393,26 @@ class Dataset:
         parent = self
         return Dataset(lambda: itertools.islice(parent._elements(), count, None), card,
                        unknown_batch=self._unknown_batch)
+
+    def shard(self, num_shards, index, name=None):
+        """Every ``num_shards``-th element starting at ``index``: worker ``index``'s part.
+
+        Example:
+            >>> list(nf.data.Dataset.range(10).shard(3, 1).as_numpy_iterator())
+            [1, 4, 7]
+        """
+        num_shards, index = int(num_shards), int(index)
+        if num_shards < 1:
+            raise InvalidArgumentError(f"num_shards must be >= 1, got {num_shards}")
+        if not 0 <= index < num_shards:
+            raise InvalidArgumentError(f"index must be in [0, num_shards), got index={index}, "
+                                       f"num_shards={num_shards}")
+        card = self._cardinality
+        if card >= 0:
+            card = max(0, -(-(card - index) // num_shards))
+        parent = self
+        return Dataset(lambda: itertools.islice(parent._elements(), index, None, num_shards),
+                       card, unknown_batch=self._unknown_batch)
 
     def prefetch(self, buffer_size, name=None):
         """Accepted for compatibility; elements are produced on demand."""

@@ -20,6 +20,7 @@ from .execute import Compiled
 from .ir import Graph, replay, tracing
 from .passes import Program, optimize
 from .symbolic import SymbolicTensor
+from .tensor_array import TensorArray
 
 
 class GraphOp(Op):
@@ -88,7 +89,8 @@ def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None
 
 
 # -- shared: tracing a branch ---------------------------------------------------------------
-def _enclosing_graph(tensors):
+def enclosing_graph(tensors):
+    """The graph being traced, or the graph of the first symbolic tensor; None when eager."""
     tracer = registry.current_tracer()
     if tracer is not None:
         return tracer
@@ -98,7 +100,7 @@ def _enclosing_graph(tensors):
     return None
 
 
-def _trace_branch(parent, name, fn, args=(), specs=()):
+def trace_branch(parent, name, fn, args=(), specs=()):
     """Traces ``fn(*placeholders)`` into a child graph of ``parent``; returns (graph, result)."""
     graph = Graph(f"{parent.name}/{name}", parent=parent)
     placeholders = [graph.placeholder(s, d, f"{name}_var{i}") for i, (s, d) in enumerate(specs)]
@@ -170,12 +172,18 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
         raise TypeError("cond: true_fn and false_fn must both be given")
     if not isinstance(pred, SymbolicTensor):  # known now: only the chosen branch runs
         return true_fn() if bool(pred) else false_fn()
-    graph = _enclosing_graph([pred])
+    graph = enclosing_graph([pred])
     if not pred.dtype.is_bool or pred.shape.rank not in (0, None) and pred.shape != (1,):
         raise TypeError(f"cond: pred must be a scalar bool tensor, got {pred.dtype.name} "
                         f"{tuple(pred.shape)}")
-    g_true, r_true = _trace_branch(graph, "cond_true", true_fn)
-    g_false, _ = _trace_branch(graph, "cond_false", false_fn)
+    g_true, r_true = trace_branch(graph, "cond_true", true_fn)
+    g_false, _ = trace_branch(graph, "cond_false", false_fn)
+    outs = cond_from_graphs(pred, g_true, g_false)
+    return nest.pack_sequence_as(r_true, outs) if outs else None
+
+
+def cond_from_graphs(pred, g_true, g_false):
+    """The ``cond`` op choosing between two traced branch graphs; returns its output list."""
     if len(g_true.outputs) != len(g_false.outputs):
         raise ValueError(f"cond: true_fn returns {len(g_true.outputs)} tensors, false_fn "
                          f"{len(g_false.outputs)}; both must return the same structure")
@@ -189,8 +197,7 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
     union = _link_captures([g_true, g_false], 0)
     op = _cond_op(shapes, dtypes, _has_side_effects(g_true) or _has_side_effects(g_false))
     out = bind(op, (pred, *union), {"true_graph": g_true, "false_graph": g_false})
-    outs = [out] if op.n_out == 1 else list(out)
-    return nest.pack_sequence_as(r_true, outs) if outs else None
+    return [out] if op.n_out == 1 else list(out)
 
 
 def _cond_op(shapes, dtypes, side_effect):
@@ -256,7 +263,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         args = nest.pack_sequence_as(structure, values)
         return fn(*args)
 
-    graph = _enclosing_graph(flat)
+    graph = enclosing_graph(flat)
     if graph is None:
         first = call(cond, flat)   # a TF1 cond may close over a placeholder
         if isinstance(first, SymbolicTensor):
@@ -266,14 +273,48 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         while (maximum_iterations is None or count < maximum_iterations) and bool(
                 first if count == 0 else call(cond, values)):
             out = call(body, values)
-            values = nest.flatten([out] if single or not isinstance(out, (list, tuple))
-                                  else out)
+            structure = [out] if single or not isinstance(out, (list, tuple)) else out
+            values = nest.flatten(structure)
             values = [x if isinstance(x, Tensor) else convert_to_tensor(x) for x in values]
             count += 1
         result = nest.pack_sequence_as(structure, values)
         return result[0] if single else result
+    structure = _ready_arrays(graph, body, structure, single)
+    flat = [x if isinstance(x, Tensor) else convert_to_tensor(x) for x in nest.flatten(structure)]
     return _graph_while(graph, cond, body, structure, flat, single, shape_invariants,
                         maximum_iterations)
+
+
+def _ready_arrays(graph, body, structure, single):
+    """Loop variables with each empty ``TensorArray`` of unknown element shape given a buffer
+    for the elements the body writes (found by tracing the body once into a scratch graph)."""
+    if not any(isinstance(x, TensorArray) and x.flow is None for x in _leaves(structure)):
+        return structure
+    flat = [x if isinstance(x, Tensor) else convert_to_tensor(x) for x in nest.flatten(structure)]
+    specs = [(x.shape, x.dtype) for x in flat]
+    _, result = trace_branch(graph, "while_probe", _wrap_body(body, single), structure, specs)
+    return _fill_arrays(structure, result)
+
+
+def _leaves(structure):
+    if isinstance(structure, dict):
+        structure = list(structure.values())
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in _leaves(item)]
+    return [structure]
+
+
+def _fill_arrays(before, after):
+    if isinstance(before, TensorArray) and before.flow is None:
+        if isinstance(after, TensorArray) and after.flow is not None:
+            return before.ready(after.flow.shape[1:])
+        return before
+    if isinstance(before, dict):
+        return type(before)((k, _fill_arrays(v, after[k])) for k, v in before.items())
+    if isinstance(before, (list, tuple)):
+        items = [_fill_arrays(a, b) for a, b in zip(before, after)]
+        return type(before)(*items) if hasattr(before, "_fields") else type(before)(items)
+    return before
 
 
 def _graph_while(graph, cond, body, structure, flat, single, shape_invariants, max_iter):
@@ -285,7 +326,7 @@ def _graph_while(graph, cond, body, structure, flat, single, shape_invariants, m
         shapes = [TensorShape(x.shape) for x in flat]
     for _ in range(2):
         specs = list(zip(shapes, dtypes))
-        g_body, _ = _trace_branch(graph, "while_body", _wrap_body(body, single), structure, specs)
+        g_body, _ = trace_branch(graph, "while_body", _wrap_body(body, single), structure, specs)
         if len(g_body.outputs) != len(flat):
             raise ValueError(f"while_loop: body returned {len(g_body.outputs)} tensors for "
                              f"{len(flat)} loop variables")
@@ -300,7 +341,7 @@ def _graph_while(graph, cond, body, structure, flat, single, shape_invariants, m
             raise ValueError(f"while_loop: body changes shapes {shapes} to "
                              f"{[t.shape for t in g_body.outputs]}, against shape_invariants")
         shapes = new
-    g_cond, _ = _trace_branch(graph, "while_cond", cond, structure, specs)
+    g_cond, _ = trace_branch(graph, "while_cond", cond, structure, specs)
     n = len(flat)
     union = _link_captures([g_cond, g_body], n)
     side = _has_side_effects(g_body) or _has_side_effects(g_cond)

@@ -1,16 +1,14 @@
 """Running a graph fast: it is compiled to one straight-line Python function over the kernels.
 
 Each node becomes one line (``v7 = K7(xp, v3, v5)``); elementwise ops and matmul call their NumPy
-ufunc directly. Memory planning reuses buffers: an elementwise op writes its result into an input
-buffer (``out=``) when that buffer is a fresh intermediate of the same shape and dtype that nothing
-reads afterwards (no later use, no view of it alive, not an output, not a variable's value). A
+ufunc directly. Which buffers may be written in place is decided here, at compile time, by the
+liveness and alias analysis of ``buffers.py`` (never by run-time reference counts). A
 kernel error is mapped back to its node (by the line number of the generated code) and raised
 as eager mode raises it.
 """
 
 import functools
 import itertools
-import sys
 
 import numpy as np
 
@@ -18,6 +16,7 @@ from ..backend import parallel
 from ..core import registry
 from ..core.ops import nn as _nn  # noqa: F401 - registers relu_grad, read below
 from ..core.tensor import Tensor
+from . import buffers
 from .nodes import ASSIGN, CONST, PLACEHOLDER, READ, storage
 
 # Op name -> NumPy ufunc computing exactly what the op's kernel computes (for floats and ints).
@@ -45,8 +44,11 @@ class Compiled:
         self.filename = f"<nf.function {name} #{next(_counter)}>"
         self.lines = {}      # line number in the source -> node
         self.names = {}      # id(tensor) -> local variable name
+        plan = buffers.BufferPlan(buffers.last_uses(nodes, outputs))
         self.source, env = _generate(nodes, inputs, outputs, self.lines, self.names,
-                                     specialize)
+                                     specialize, plan)
+        # Outputs that are buffers of their own (a caller may keep them without a copy).
+        self.fresh_outputs = plan.fresh_outputs(outputs)
         import linecache
 
         linecache.cache[self.filename] = (len(self.source), None,
@@ -71,43 +73,33 @@ class Compiled:
         return registry._op_error(node.op, inputs, node.attrs, error)
 
 
-def _generate(nodes, inputs, outputs, line_map, names, specialize=True):
+def _generate(nodes, inputs, outputs, line_map, names, specialize=True, plan=None):
     env = {"np": np}
     for i, node in enumerate(nodes):
         for j, t in enumerate(node.outputs):
             names[id(t)] = f"v{i}" if len(node.outputs) == 1 else f"v{i}_{j}"
-    last_use = _last_uses(nodes, outputs)
-    plan = _Planner(last_use)
+    plan = buffers.BufferPlan(buffers.last_uses(nodes, outputs)) if plan is None else plan
+    last_use = plan.last_use
     body = []
     for i, node in enumerate(nodes):
         op = node.op
         outs = [names[id(t)] for t in node.outputs]
         args = [names[id(t)] for t in node.inputs]
-        if op is PLACEHOLDER:
-            continue
-        if op is CONST:
-            env[outs[0]] = node.value
+        if op is PLACEHOLDER or op is CONST:
+            for t in node.outputs:
+                plan.foreign(t, "input" if op is PLACEHOLDER else "const")
+            if op is CONST:
+                env[outs[0]] = node.value
             continue
         if op is READ and node.var is not None:
             env[f"V{i}"] = node.var
             line = f"{outs[0]} = V{i}.{storage(node.var)}"
+            plan.read(node)
         elif op is ASSIGN:
             env[f"V{i}"] = node.var
-            kind, x, attr = node.attrs["kind"], args[0], storage(node.var)
-            if kind == "assign":
-                value = x if plan.is_fresh(node.inputs[0]) else f"{x}.copy()"
-            elif specialize and _same_static(node.inputs[0], node.var):
-                env["IADD"], env["ISUB"] = _in_place_add, _in_place_subtract
-                value = f"{'IADD' if kind == 'assign_add' else 'ISUB'}(V{i}.{attr}, {x})"
-            else:
-                value = f"V{i}.{attr} {'+' if kind == 'assign_add' else '-'} {x}"
-            line = f"V{i}.{attr} = {outs[0]} = {value}"
+            line = _assign_line(node, i, args[0], outs[0], plan, env, specialize)
         elif not specialize:
-            env[f"K{i}"] = op.forward
-            call = ", ".join(["xp"] + args) + (f", **A{i}" if node.attrs else "")
-            env[f"A{i}"] = node.attrs
-            lhs = outs[0] if op.n_out == 1 else (", ".join(outs) + ("," if len(outs) == 1 else ""))
-            line = f"{lhs or '_'} = K{i}({call})"
+            line = _kernel_line(node, i, outs, args, env, plan)
         elif op.name in UFUNCS and len(node.outputs) == 1:
             env[f"F{i}"] = UFUNCS[op.name]
             line = _elementwise_line(node, i, names, args, plan, env)
@@ -123,28 +115,14 @@ def _generate(nodes, inputs, outputs, line_map, names, specialize=True):
             expr, fresh = special
             line = f"{outs[0]} = {expr}"
             if fresh:
-                plan.made(node, i, None)
+                plan.made(node)
             else:
                 plan.opaque(node)
         else:
-            env[f"K{i}"] = op.forward
-            call = ", ".join(["xp"] + args)
-            if node.attrs:
-                env[f"A{i}"] = node.attrs
-                call += f", **A{i}"
-            lhs = outs[0] if op.n_out == 1 else (", ".join(outs) + ("," if len(outs) == 1 else ""))
-            if not outs:
-                lhs = "_"
-            line = f"{lhs} = K{i}({call})"
-            if op.fresh:
-                for j in range(len(node.outputs)):
-                    plan.made(node, i, None, j)
-            else:
-                plan.opaque(node)
+            line = _kernel_line(node, i, outs, args, env, plan)
         dead = [names[id(t)] for t in node.inputs if last_use.get(id(t)) == i
                 and names[id(t)] not in env]
-        if dead:  # drop arrays as soon as nothing reads them: lower peak memory, and a
-            # variable's buffer left with no other reference can be updated in place
+        if dead:  # drop arrays as soon as nothing reads them: lower peak memory
             line += f"; del {', '.join(dict.fromkeys(dead))}"
         body.append((line, node))
     header = ["def run(xp, args):"]
@@ -154,9 +132,51 @@ def _generate(nodes, inputs, outputs, line_map, names, specialize=True):
     for line, node in body:
         source.append("    " + line)
         line_map[len(source)] = node
+    # A variable whose storage leaves the run in an output gives up ownership: its next
+    # in-place update copies first, so the caller's array never changes.
+    for k, var in enumerate(plan.escaping_variables(outputs)):
+        env[f"ESC{k}"] = var
+        source.append(f"    ESC{k}._owned = False")
     returned = ", ".join(names[id(t)] for t in outputs)
     source.append(f"    return ({returned}{',' if len(outputs) == 1 else ''})")
     return "\n".join(source) + "\n", env
+
+
+def _kernel_line(node, i, outs, args, env, plan):
+    """``v = K(xp, *args, **attrs)``: the op's registry kernel."""
+    op = node.op
+    env[f"K{i}"] = op.forward
+    call = ", ".join(["xp"] + args)
+    if node.attrs:
+        env[f"A{i}"] = node.attrs
+        call += f", **A{i}"
+    lhs = outs[0] if op.n_out == 1 else (", ".join(outs) + ("," if len(outs) == 1 else ""))
+    if op.fresh:
+        for j in range(len(node.outputs)):
+            plan.made(node, j)
+    else:
+        plan.opaque(node)
+    return f"{lhs or '_'} = K{i}({call})"
+
+
+def _assign_line(node, i, x, out, plan, env, specialize):
+    """A variable update. The variable owns its new storage afterwards; it is updated in
+    place only where the plan proves no one in the graph still reads the old value and the
+    variable owns its buffer at run time."""
+    kind, attr, delta = node.attrs["kind"], storage(node.var), node.inputs[0]
+    if kind == "assign":
+        zero_copy = plan.is_fresh(delta)
+        value = x if zero_copy else f"{x}.copy()"
+        plan.assigned(node, zero_copy)
+    elif (specialize and _same_static(delta, node.var)
+          and plan.may_update_in_place(node, i)):
+        env["IADD"], env["ISUB"] = _add_into, _subtract_into
+        value = f"{'IADD' if kind == 'assign_add' else 'ISUB'}(V{i}, V{i}.{attr}, {x})"
+        plan.assigned(node, False)
+    else:
+        value = f"V{i}.{attr} {'+' if kind == 'assign_add' else '-'} {x}"
+        plan.assigned(node, False)
+    return f"V{i}.{attr} = {out} = {value}; V{i}._owned = True"
 
 
 def _elementwise_line(node, i, names, args, plan, env):
@@ -165,7 +185,7 @@ def _elementwise_line(node, i, names, args, plan, env):
     op, out_t = node.op, node.outputs[0]
     name = names[id(out_t)]
     target = None if op.name in _NO_INPLACE else plan.inplace_target(node, i)
-    plan.made(node, i, target)
+    plan.made(node, target=target)
     static = _static(out_t)
     if (op.name in _NO_INPLACE or static is None
             or int(np.prod(static, dtype=np.int64)) < parallel.ELEMENTWISE_MIN):
@@ -183,27 +203,18 @@ def _same_static(delta, var):
             and delta.dtype == var.dtype and var.dtype.is_floating)
 
 
-# References to a variable's buffer when only the variable holds it, as counted inside the
-# helpers below: the variable's attribute, the argument and getrefcount's own argument.
-_ONLY_THE_VARIABLE = 3
-
-
-def _in_place(ufunc):
-    """``ufunc(a, b)`` written into ``a`` when nothing but its variable can see ``a``.
-
-    A tensor, a tape or a view sharing the buffer raises the count, and then a new array is
-    made, so no value anyone holds ever changes under them.
-    """
-    def update(a, b):
-        if (sys.getrefcount(a) <= _ONLY_THE_VARIABLE and type(a) is np.ndarray
-                and a.flags.writeable):
+def _into(ufunc):
+    """``ufunc(a, b)`` written into ``a``, the storage of ``var``, when ``var`` owns it (no
+    one outside the library was handed it since it was made), else into a new array."""
+    def update(var, a, b):
+        if var._owned and not isinstance(a, np.generic):
             return ufunc(a, b, out=a)
         return ufunc(a, b)
 
     return update
 
 
-_in_place_add, _in_place_subtract = _in_place(np.add), _in_place(np.subtract)
+_add_into, _subtract_into = _into(np.add), _into(np.subtract)
 
 
 def _nbytes(t):
@@ -211,67 +222,6 @@ def _nbytes(t):
     if not shape.is_fully_defined():
         return 0
     return int(np.prod(shape, dtype=np.int64)) * t.dtype._np.itemsize
-
-
-def _last_uses(nodes, outputs):
-    """id(tensor) -> index of the last node reading it (inf for outputs and assigned values)."""
-    last = {}
-    for i, node in enumerate(nodes):
-        end = float("inf") if node.op is ASSIGN else i   # a variable keeps its value's buffer
-        for t in node.inputs:
-            last[id(t)] = max(last.get(id(t), -1), end)
-    for t in outputs:
-        last[id(t)] = float("inf")
-    return last
-
-
-class _Planner:
-    """Tracks which arrays are fresh buffers and when every alias of each buffer is dead."""
-
-    def __init__(self, last_use):
-        self.last_use = last_use
-        self.roots = {}        # id(tensor) -> set of buffer ids it may alias
-        self.fresh = set()     # ids of tensors that own a fresh buffer
-        self.buffer_end = {}   # buffer id -> last node index reading any alias
-
-    def is_fresh(self, t):
-        return id(t) in self.fresh
-
-    def _alias(self, t, roots):
-        self.roots[id(t)] = roots
-        end = self.last_use.get(id(t), -1)
-        for r in roots:
-            self.buffer_end[r] = max(self.buffer_end.get(r, -1), end)
-
-    def opaque(self, node):
-        """An op we know nothing about: its outputs may be views of its inputs."""
-        roots = set()
-        for t in node.inputs:
-            roots |= self.roots.get(id(t), set())
-        for t in node.outputs:
-            self._alias(t, roots)
-
-    def inplace_target(self, node, i):
-        out = node.outputs[0]
-        shape = out.shape
-        if not shape or not shape.is_fully_defined():
-            return None
-        for t in node.inputs:
-            if (id(t) in self.fresh and t.shape == shape and t.dtype == out.dtype
-                    and self.buffer_end.get(id(t), -1) <= i):
-                return t
-        return None
-
-    def made(self, node, i, target, j=0):
-        out = node.outputs[j]
-        if target is None:
-            self.fresh.add(id(out))
-            self._alias(out, {id(out)})
-        else:  # the output lives in the target's buffer from now on
-            self.fresh.discard(id(target))
-            self.fresh.add(id(out))
-            self.buffer_end[id(out)] = self.buffer_end[id(target)]
-            self._alias(out, {id(out)})
 
 
 def _static(t):
@@ -305,7 +255,7 @@ def _specialized(node, args, env, i):
     if name == "reduce_sum" and floating:
         axes = tuple(attrs["axes"])
         return (f"ADD_R({args[0]}, {axes!r}, None, None, {bool(attrs['keepdims'])})",
-                bool(out.shape) and bool(axes))
+                True)   # a reduction always makes a new array (or scalar)
     if name == "reduce_mean" and floating and _static(x) is not None:
         axes = tuple(attrs["axes"])
         count = int(np.prod([x.shape[a] for a in axes])) if axes else 1
@@ -313,7 +263,7 @@ def _specialized(node, args, env, i):
             return None
         env["DIV"] = np.true_divide
         return (f"DIV(ADD_R({args[0]}, {axes!r}, None, None, {bool(attrs['keepdims'])}), "
-                f"{count})"), bool(out.shape) and bool(axes)
+                f"{count})"), True
     if name == "sum_like" and floating and _static(x) is not None and _static(out) is not None:
         gs, xs = _static(x), _static(out)
         lead = len(gs) - len(xs)
@@ -325,10 +275,10 @@ def _specialized(node, args, env, i):
             return (args[0] if gs == xs else f"{args[0]}.reshape({xs!r})"), False
         if axes == tuple(range(lead)) and int(np.prod(gs)) >= parallel.ELEMENTWISE_MIN:
             env["SUM_LEAD"] = parallel.sum_leading   # a bias gradient
-            return f"SUM_LEAD({args[0]}, {lead})", bool(xs)
+            return f"SUM_LEAD({args[0]}, {lead})", True
         if all(a < lead for a in axes):
-            return f"ADD_R({args[0]}, {axes!r})", bool(xs)
-        return f"ADD_R({args[0]}, {axes!r}, None, None, True).reshape({xs!r})", bool(xs)
+            return f"ADD_R({args[0]}, {axes!r})", True
+        return f"ADD_R({args[0]}, {axes!r}, None, None, True).reshape({xs!r})", True
     if name == "broadcast_like" and _static(node.inputs[1]) is not None:
         env["BCAST"] = np.broadcast_to
         return f"BCAST({args[0]}, {_static(node.inputs[1])!r})", False

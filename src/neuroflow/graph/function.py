@@ -25,13 +25,28 @@ from ..backend.dtypes import FROM_NP
 from ..core import nest, registry
 from ..core.convert import convert_to_tensor
 from ..core.tensor import OperatorNotAllowedInGraphError, Tensor
-from . import autograph as _autograph
+from . import ag_transform as _ag_transform
+from . import signature as _signature
+from .autograph import Undefined
 from .execute import Compiled
 from .ir import Graph, replay, tracing
 from .passes import Program, op_count_table, optimize
 from .symbolic import SymbolicTensor, TensorSpec
 
 _RETRACE_WINDOW = 5
+_RUN_EAGERLY = [False]
+
+
+def run_functions_eagerly(run_eagerly):
+    """When True, every ``nf.function`` calls its Python function directly instead of tracing
+    it (for debugging with ``print`` and breakpoints), as ``tf.config.run_functions_eagerly``.
+    """
+    _RUN_EAGERLY[0] = bool(run_eagerly)
+
+
+def functions_run_eagerly():
+    """Whether ``run_functions_eagerly(True)`` is in effect."""
+    return _RUN_EAGERLY[0]
 
 
 class RetracingWarning(UserWarning):
@@ -117,6 +132,8 @@ class Function:
 
     # -- calling ------------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
+        if _RUN_EAGERLY[0]:
+            return self.python_function(*args, **kwargs)
         if self.input_signature is not None:
             concrete = self._signature_concrete()
             return concrete._call_structured(args, kwargs, check=True)
@@ -190,12 +207,15 @@ class Function:
             with tracing(graph):
                 result = self.python_function(*sym_args, **sym_kwargs)
                 out_flat = nest.flatten(result)
+                for x in out_flat:
+                    if isinstance(x, Undefined):
+                        raise x.error()
                 outputs = [graph.capture(x) for x in out_flat if isinstance(x, Tensor)]
         except OperatorNotAllowedInGraphError:
             converted = None
             if self._autograph and not self._converted:  # Python control flow on a tensor
                 self._converted = True
-                converted = _autograph.convert_callable(self.python_function)
+                converted = _ag_transform.convert_callable(self.python_function)
             if converted is None:
                 raise
             self.python_function = converted
@@ -205,6 +225,7 @@ class Function:
             graph.closed = True
         graph.outputs = outputs
         concrete = ConcreteFunction(graph, (args, kwargs), specs, result, self._optimize)
+        concrete._python_function = self.python_function
         self._concrete.append(concrete)
         return concrete
 
@@ -229,6 +250,11 @@ class Function:
             key = (key, tuple((k, _leaf_key(kwargs[k])) for k in sorted(kwargs)))
         concrete = self._cache.get(key)
         return concrete if concrete is not None else self._lookup_or_trace(args, kwargs, key)
+
+    def pretty_printed_concrete_signatures(self, verbose=True):
+        """The signatures of every trace so far, as ``ConcreteFunction.pretty_printed_signature``
+        shows them, separated by blank lines."""
+        return "\n\n".join(c.pretty_printed_signature(verbose) for c in self._concrete)
 
     def experimental_get_tracing_count(self):
         """How many times the Python function has been traced."""
@@ -341,7 +367,46 @@ class ConcreteFunction:
         return base == own
 
     def __call__(self, *args, **kwargs):
+        n_given = len(nest.flatten((args, kwargs)))
+        if n_given != len(self._specs) and n_given == len(self._positions):
+            return self._call_flat(args, kwargs)
         return self._call_structured(args, kwargs, check=True)
+
+    def _call_flat(self, args, kwargs):
+        """A call with the tensor arguments only (positionally, or by their input names);
+        the Python arguments are those the trace was made with, as in TF."""
+        names = [self.graph.inputs[k].op.name for k in range(len(self._positions))]
+        tensors = list(args) + [None] * (len(self._positions) - len(args))
+        for key, value in kwargs.items():
+            if key not in names:
+                raise TypeError(f"{self.graph.name}: unexpected keyword argument {key!r} "
+                                f"(tensor inputs: {names})")
+            tensors[names.index(key)] = value
+        flat = list(nest.flatten(self._structure))
+        for i, x in zip(self._positions, tensors):
+            flat[i] = x
+        args, kwargs = nest.pack_sequence_as(self._structure, flat)
+        return self._call_structured(args, kwargs, check=True)
+
+    @property
+    def structured_input_signature(self):
+        """``(args, kwargs)`` of the trace, each tensor argument as its ``TensorSpec``."""
+        return _signature.structured_specs(self._structure, self._specs)
+
+    @property
+    def captured_variables(self):
+        """The variables the graph reads or writes, in first-use order."""
+        seen = {}
+        for node in self.graph.nodes:
+            if node.var is not None:
+                seen.setdefault(id(node.var), node.var)
+        return list(seen.values())
+
+    def pretty_printed_signature(self, verbose=True):
+        """The parameters, output type and captures of this trace, in TF's format."""
+        fn = getattr(self, "_python_function", None)
+        return _signature.pretty_signature(fn, self._structure, self._specs, self._result,
+                                           self.captured_variables)
 
     def run_arrays(self, arrays):
         """Runs the graph on NumPy arrays, one per tensor argument in flattened order, and
@@ -352,6 +417,12 @@ class ConcreteFunction:
             return self._compiled.run(np, arrays)
         except Exception as error:  # noqa: BLE001 - re-raised, named after its node
             raise self._compiled.error(error) from None
+
+    @property
+    def fresh_outputs(self):
+        """For each output of ``run_arrays``: True when it is a new array of its own, which a
+        caller may hand out without a copy (else it may be an input, a constant or a view)."""
+        return self._compiled.fresh_outputs
 
     def pack_outputs(self, arrays):
         """The function's structured return value from ``run_arrays``'s output arrays."""

@@ -265,7 +265,9 @@ def infer(op, ins, attrs):
     """Output shapes and dtypes of ``op`` on symbolic ``ins`` (from its shape and dtype rules)."""
     in_shapes = [t._shape for t in ins]
     in_dtypes = [t._dtype for t in ins]
-    if op.shape is not None:
+    if any(s.rank is None for s in in_shapes):   # an input of unknown rank: so are outputs
+        shapes = [TensorShape(None)] * op.n_out
+    elif op.shape is not None:
         try:
             shapes = op.shape(*in_shapes, **attrs)
         except TypeError:
@@ -316,6 +318,7 @@ def run_node(node, values):
         outs = (node.value,)
     elif op is READ and node.var is not None:
         outs = (getattr(node.var, storage(node.var)),)
+        node.var._owned = False   # the array may reach the caller: no in-place update of it
     elif op is PLACEHOLDER:
         raise InvalidArgumentError(f"placeholder {node.name!r} was not fed")
     elif op is ASSIGN:

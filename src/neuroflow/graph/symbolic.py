@@ -43,8 +43,17 @@ class SymbolicTensor(Tensor):
 
     @property
     def ndim(self):
-        """The rank."""
-        return len(self._shape)
+        """The rank (None when unknown)."""
+        return self._shape.rank
+
+    def set_shape(self, shape):
+        """Refines the static shape with ``shape`` (e.g. after ``nf.py_function``, whose
+        output shape is unknown); ValueError when they conflict."""
+        try:
+            self._shape = self._shape.merge_with(shape)
+        except ValueError:
+            raise ValueError(f"Tensor's shape {self._shape} is not compatible with supplied "
+                             f"shape {TensorShape(shape)}.") from None
 
     @property
     def graph(self):
@@ -103,6 +112,11 @@ class SymbolicTensor(Tensor):
         return self._shape[0]
 
     def __iter__(self):
+        if not self._shape or self._shape[0] is None:
+            raise OperatorNotAllowedInGraphError(
+                f"Iterating over the symbolic tensor {self.name!r} of shape "
+                f"{tuple(self._shape)} is not allowed: its length is not known while tracing. "
+                "Inside nf.function, AutoGraph turns such a `for` loop into nf.while_loop.")
         n = len(self)
         return (self[i] for i in range(n))
 
@@ -164,5 +178,5 @@ class TensorSpec:
         return hash((tuple(self.shape), self.dtype))
 
     def __repr__(self):
-        return (f"TensorSpec(shape={tuple(self.shape)}, dtype=nf.{self.dtype.name}, "
+        return (f"TensorSpec(shape={self.shape}, dtype=nf.{self.dtype.name}, "
                 f"name={self.name!r})")

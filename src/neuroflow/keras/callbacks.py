@@ -217,6 +217,7 @@ class History(Callback):
 
     def on_train_begin(self, logs=None):
         self.epoch = []
+        self.model.history = self  # also when no epoch runs (epochs=0, empty data)
 
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.append(epoch)
@@ -449,6 +450,8 @@ class ModelCheckpoint(_PeriodicSaver):
         >>> ckpt = nf.keras.callbacks.ModelCheckpoint('ckpt/m_{epoch:02d}.keras')
     """
 
+    _chief_only = True   # under a multi-worker strategy, only rank 0 writes files
+
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", save_freq="epoch",
                  initial_value_threshold=None):
@@ -671,6 +674,8 @@ class CSVLogger(Callback):
         >>> nf.keras.callbacks.CSVLogger('training.log', append=True)
     """
 
+    _chief_only = True   # under a multi-worker strategy, only rank 0 writes files
+
     def __init__(self, filename, separator=",", append=False):
         super().__init__()
         self.filename, self.sep, self.append = os.fspath(filename), separator, append
@@ -743,6 +748,8 @@ class BackupAndRestore(_PeriodicSaver):
         >>> cb = nf.keras.callbacks.BackupAndRestore(backup_dir='/tmp/backup')
         >>> model.fit(x, y, epochs=10, callbacks=[cb])
     """
+
+    _chief_only = True   # under a multi-worker strategy, only rank 0 writes files
 
     def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False,
                  delete_checkpoint=True):
@@ -824,6 +831,8 @@ class TensorBoard(Callback):
         >>> tb = nf.keras.callbacks.TensorBoard(log_dir='./logs')
         >>> model.fit(x, y, epochs=5, callbacks=[tb])   # then: tensorboard --logdir ./logs
     """
+
+    _chief_only = True   # under a multi-worker strategy, only rank 0 writes files
 
     def __init__(self, log_dir="logs", histogram_freq=0, write_graph=True, write_images=False,
                  write_steps_per_second=False, update_freq="epoch", profile_batch=0,

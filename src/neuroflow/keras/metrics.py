@@ -192,7 +192,8 @@ class MeanMetricWrapper(Mean):
     """
 
     def __init__(self, fn, name=None, dtype=None, **kwargs):
-        super().__init__(name=name or getattr(fn, "__name__", None), dtype=dtype)
+        name = name or getattr(fn, "name", None) or getattr(fn, "__name__", None)  # a Loss: .name
+        super().__init__(name=name, dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
 

@@ -10,7 +10,7 @@ import contextlib
 
 import numpy as np
 
-from .. import graph
+from .. import distribute, graph
 from ..backend import device as _device
 from ..backend import memory as _memory
 from ..backend import parallel as _parallel
@@ -21,6 +21,7 @@ from . import callbacks as callbacks_module
 from . import metrics as metrics_module
 from . import optimizers as optimizers_module
 from .saving import saving_lib
+from .utils import arguments
 from .utils import data_adapters as adapters
 from .utils.compile_utils import CompileLoss, CompileMetrics
 
@@ -52,10 +53,13 @@ class Trainer:
     _loss_tracker = None
     _run_eagerly = False
     _initial_epoch = None
+    _distribute_strategy = None
 
     def __init__(self):
-        # State lives in class-level defaults until ``compile``; nothing to set up here.
-        pass
+        # State lives in class-level defaults until ``compile``; a model made inside a
+        # ``strategy.scope()`` trains with that strategy.
+        if distribute.has_strategy():
+            self._distribute_strategy = distribute.get_strategy()
 
     # -- compile -------------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
@@ -82,6 +86,8 @@ class Trainer:
             >>> model.compile(optimizer='adam', loss='categorical_crossentropy',
             ...               metrics=['accuracy'])
         """
+        if distribute.has_strategy():
+            self._distribute_strategy = distribute.get_strategy()
         self.optimizer = optimizers_module.get(optimizer)
         self.loss = loss
         self._compile_loss = CompileLoss(loss, loss_weights) if loss is not None else None
@@ -101,6 +107,12 @@ class Trainer:
         self.stop_training = False
         self.compiled = True
         self._reset_functions()
+
+    @property
+    def distribute_strategy(self):
+        """The ``nf.distribute`` strategy the model was created or compiled under (the
+        default strategy if none): ``fit`` and ``evaluate`` run under it."""
+        return self._distribute_strategy or distribute.get_strategy()
 
     @property
     def run_eagerly(self):
@@ -152,7 +164,10 @@ class Trainer:
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The total loss: compiled loss(es) plus the model's regularization ``losses``."""
         terms = []
-        if self._compile_loss is not None and y is not None:
+        if self._compile_loss is not None:
+            if y is None:
+                raise ValueError("The model was compiled with a loss, but no targets `y` were "
+                                 "given: pass fit(x, y), or data yielding (x, y) batches")
             terms.append(self._compile_loss(y, y_pred, sample_weight))
         terms.extend(getattr(self, "losses", None) or [])
         if not terms:
@@ -206,7 +221,9 @@ class Trainer:
         return self(x, training=False)
 
     def _wrap(self, step):
-        """``step`` traced by ``nf.function``, or as is when running eagerly."""
+        """``step`` (run in the strategy's replica context) traced by ``nf.function``, or as
+        is when running eagerly."""
+        step = self.distribute_strategy.extended.wrap_step(step)
         if self.run_eagerly:
             return step
         return graph.function(step)
@@ -250,6 +267,9 @@ class Trainer:
                                             self._loss_per_output())
         if training and not getattr(self.optimizer, "built", True):
             self.optimizer.build(list(self.trainable_variables))
+        if training:   # every replica starts from rank 0's weights and optimizer state
+            self.distribute_strategy.extended.broadcast_variables(
+                list(self.variables) + list(getattr(self.optimizer, "variables", [])))
 
     def _loss_per_output(self):
         if self._compile_loss is None or self._compile_loss.terms is None:
@@ -295,29 +315,35 @@ class Trainer:
             >>> history.history['val_loss']
         """
         self._assert_compiled("fit")
+        (batch_size, epochs, initial_epoch, validation_split, steps_per_epoch, validation_steps,
+         validation_batch_size) = arguments.check_fit_arguments(
+            batch_size, epochs, initial_epoch, validation_split, steps_per_epoch,
+            validation_steps, validation_batch_size, validation_freq, class_weight)
         if validation_split and validation_data is None:
             if not adapters.is_array_like(x):
                 raise ValueError("`validation_split` is only supported for Tensors or NumPy "
                                  f"arrays, found following types in the input: {type(x)}")
             (x, y, sample_weight), validation_data = adapters.train_validation_split(
                 (x, y, sample_weight), validation_split)
-        train = adapters.EpochIterator(
+        strategy = self.distribute_strategy
+        train = adapters.EpochIterator(adapters.distribute(
             adapters.get_adapter(x, y, sample_weight, batch_size, shuffle, class_weight),
-            steps_per_epoch)
+            strategy), steps_per_epoch)
         val = None
         if validation_data is not None:
             vx, vy, vsw = adapters.unpack_x_y_sample_weight(validation_data)
-            val = adapters.EpochIterator(adapters.get_adapter(
-                vx, vy, vsw, validation_batch_size or batch_size, False), validation_steps)
+            val = adapters.EpochIterator(adapters.distribute(adapters.get_adapter(
+                vx, vy, vsw, validation_batch_size or batch_size, False), strategy),
+                validation_steps)
 
         callback_list = self._callback_list(callbacks, verbose, epochs, train.num_steps)
         self.stop_training = False
         self.make_train_function()
-        _memory.keep_freed_memory()
         blas = self._blas_thread_limit(getattr(train.adapter, "batch_size", None))
         # One way to use the cores at a time: BLAS's threads, or kernels splitting the batch.
         splits = _parallel.serial() if blas is None else contextlib.nullcontext()
-        with _device.blas_threads(blas), splits:
+        # Process-wide settings, each restored when fit returns.
+        with strategy.scope(), _memory.reuse_freed_memory(), _device.blas_threads(blas), splits:
             return self._fit_epochs(train, val, callback_list, initial_epoch, epochs,
                                     validation_freq)
 
@@ -335,7 +361,8 @@ class Trainer:
 
     def _fit_epochs(self, train, val, callback_list, initial_epoch, epochs, validation_freq):
         callback_list.on_train_begin()
-        initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch  # resumed
+        initial_epoch = self.distribute_strategy.extended.broadcast_value(   # resumed
+            getattr(self, "_initial_epoch", None) or initial_epoch)
         training_logs = None
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
@@ -343,6 +370,7 @@ class Trainer:
             logs = self._run_epoch(train, callback_list)
             if train.exhausted and logs is None:
                 break
+            self.distribute_strategy.extended.average_variables(self.non_trainable_variables)
             epoch_logs = _pythonify(self._metrics_result_or_logs(logs))
             if val is not None and _should_validate(epoch, validation_freq):
                 val_logs = self._evaluate_loop(val, callback_list)
@@ -434,13 +462,17 @@ class Trainer:
         return logs
 
     def _sorted_results(self):
-        results = self.get_metrics_result()
+        with self.distribute_strategy.extended.aggregated_metrics(self.metrics):
+            results = self.get_metrics_result()
         return {key: results[key] for key in sorted(results)}
 
     def _callback_list(self, callbacks, verbose, epochs, steps):
         if isinstance(callbacks, callbacks_module.CallbackList):
             return callbacks
         verbose = 1 if verbose == "auto" else verbose
+        if not self.distribute_strategy.extended.should_checkpoint:   # rank 0 reports, writes
+            verbose = 0
+            callbacks = [cb for cb in callbacks or [] if not getattr(cb, "_chief_only", False)]
         return callbacks_module.CallbackList(
             callbacks, add_history=True, add_progbar=verbose != 0, model=self,
             verbose=verbose, epochs=epochs, steps=steps)
@@ -465,8 +497,10 @@ class Trainer:
             >>> loss, acc = model.evaluate(x_test, y_test, verbose=0)
         """
         self._assert_compiled("evaluate")
-        data = adapters.EpochIterator(
-            adapters.get_adapter(x, y, sample_weight, batch_size, False), steps)
+        batch_size, steps = arguments.check_batch_size(batch_size), arguments.check_steps(steps)
+        data = adapters.EpochIterator(adapters.distribute(
+            adapters.get_adapter(x, y, sample_weight, batch_size, False),
+            self.distribute_strategy), steps)
         callback_list = self._callback_list(callbacks, verbose, 1, data.num_steps)
         logs = self._evaluate_loop(data, callback_list)
         if return_dict:
@@ -478,6 +512,7 @@ class Trainer:
         self.reset_metrics()     # in fit, the epoch's training results are already logged
         callback_list.on_test_begin()
         built, logs = False, None
+        step = None
         for step, batch in data.enumerate_epoch():
             if not built:
                 self._build_for_batch(batch, training=False)
@@ -485,7 +520,8 @@ class Trainer:
             callback_list.on_test_batch_begin(step)
             logs = self.test_function(adapters.pack_x_y_sample_weight(*batch))
             callback_list.on_test_batch_end(step, logs)
-        logs = _pythonify(self._metrics_result_or_logs(logs))
+        # No batch (empty arrays): no results, as Keras (not the trackers' initial zeros).
+        logs = {} if step is None else _pythonify(self._metrics_result_or_logs(logs))
         callback_list.on_test_end(logs)
         return logs
 
@@ -515,6 +551,7 @@ class Trainer:
         Example:
             >>> probabilities = model.predict(x_test)   # shape (n, 10)
         """
+        batch_size, steps = arguments.check_batch_size(batch_size), arguments.check_steps(steps)
         fast = self._predict_fast(x, batch_size, verbose, steps, callbacks)
         if fast is not None:
             return fast
@@ -533,10 +570,7 @@ class Trainer:
             callback_list.on_predict_batch_end(step, {"outputs": batch_out})
         callback_list.on_predict_end()
         if not outputs:
-            raise ValueError("Unexpected result of `predict_function` (Empty batch_outputs). "
-                             "Please use `Model.compile(..., run_eagerly=True)`, or "
-                             "`tf.config.run_functions_eagerly(True)` for more information "
-                             "of where went wrong, or file a issue/bug to `tf.keras`.")
+            raise ValueError("`predict` got no batches: the input `x` holds no samples")
         return nest.map_structure(lambda *parts: np.concatenate(parts, axis=0), *outputs)
 
     def _predict_fast(self, x, batch_size, verbose, steps, callbacks):
@@ -568,9 +602,8 @@ class Trainer:
             parts.append(concrete.run_arrays([chunk])[0])
         if len(parts) > 1:
             return np.concatenate(parts, axis=0)
-        out = parts[0]
-        # The caller owns the result: copy only what could be shared (a view, an input).
-        return out if out.base is None and out is not x else np.array(out, copy=True)
+        # The caller owns the result: copied unless the compiler proved it a new array.
+        return parts[0] if concrete.fresh_outputs[0] else np.array(parts[0], copy=True)
 
     # -- saving -------------------------------------------------------------------------------
     def save(self, filepath, overwrite=True, zipped=None, **kwargs):

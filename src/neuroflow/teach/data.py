@@ -1,4 +1,5 @@
-"""Data for the demos: Fashion-MNIST when its files are installed, else a generated stand-in."""
+"""Data for the demos: Fashion-MNIST (Keras download/cache, else local files), else a
+generated stand-in with a clear notice."""
 
 import numpy as np
 
@@ -43,8 +44,10 @@ def load(limit=None, echo=print):
         (x_train, y_train), (x_test, y_test) = fashion_mnist.load_data()
         source = "Fashion-MNIST"
     except (ImportError, OSError, ValueError) as error:
-        echo(f"Fashion-MNIST not found ({str(error).splitlines()[0][:120]}); "
-             "using a generated 10-class image set instead.")
+        echo(f"Fashion-MNIST is not available ({str(error).splitlines()[0][:300]}).\n"
+             "Using a generated 10-class image set instead: the numbers below are not "
+             "Fashion-MNIST's. To get the real data, go online (it is downloaded once to "
+             "~/.keras/datasets) or `apt-get install dataset-fashion-mnist`.")
         (x_train, y_train), (x_test, y_test) = synthetic_images()
         source = "generated images"
     if limit is not None:

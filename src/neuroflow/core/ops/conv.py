@@ -16,8 +16,11 @@ import numpy as np
 from ...backend.errors import InvalidArgumentError
 from ..registry import bind, defop
 from ..shape import TensorShape
+from ..tensor import Tensor
 from . import _loops
 from ._base import floating, pair, tensor
+from .shape import broadcast_to
+from .shape import shape as shape_of
 from ._window import (_attrs, _channels_first, _check, _check_out, _crop, _full_shape, _geometry,
                       _pad, _padded_zeros, _rank, _rows, _spatial, _tap, _taps, _to_first,
                       _to_last)
@@ -505,9 +508,13 @@ def _transpose_conv(op_name, x, w, output_shape, strides, padding, data_format, 
     first = _channels_first(data_format, spatial, op_name)
     x, w = _operands(x, w, op_name, spatial, data_format or ("NWC", "NHWC")[spatial - 1])
     shape = _output_dims(output_shape)
-    if shape is None or len(shape) != spatial + 2 or None in shape[1:]:
+    channel = 1 if first else -1
+    if shape is None or len(shape) != spatial + 2 or shape[channel] is None:
         raise InvalidArgumentError(f"{op_name}: output_shape must list {spatial + 2} dims "
-                                   f"(only the batch may be unknown), got {output_shape!r}")
+                                   f"(the channels known), got {output_shape!r}")
+    refs = ()
+    if None in shape[1:]:   # spatial dims known when the graph runs: a shape-only reference
+        refs = (_shape_reference(x, output_shape, first),)
     if first:
         shape = (shape[0],) + shape[2:] + (shape[1],)
         x = _to_last(x, spatial)
@@ -526,8 +533,21 @@ def _transpose_conv(op_name, x, w, output_shape, strides, padding, data_format, 
         raise InvalidArgumentError(
             f"{op_name}: input spatial shape {tuple(x.shape[1:-1])} does not match "
             f"output_shape {output_shape!r}: a convolution of that shape gives {want}")
-    y = bind(_CONV.input, (x, w), attrs)
+    y = bind(_CONV.input, (x, w) + refs, attrs)
     return _to_first(y, spatial) if first else y
+
+
+def _shape_reference(x, output_shape, first):
+    """A zero-strided tensor of the run-time output shape (channels last), whose shape alone
+    tells the input-gradient kernel how large its result is."""
+    dims = list(output_shape)
+    if hasattr(output_shape, "shape") and isinstance(output_shape, Tensor):
+        dims = [output_shape[i] for i in range(output_shape.shape[0])]
+    if dims[0] is None or (not isinstance(dims[0], Tensor) and int(dims[0]) < 0):
+        dims[0] = shape_of(x)[0]
+    if first:
+        dims = [dims[0]] + dims[2:] + [dims[1]]
+    return broadcast_to(tensor(0, x.dtype), dims)
 
 
 def conv2d_transpose(input, filters, output_shape, strides, padding="SAME",

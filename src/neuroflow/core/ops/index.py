@@ -17,7 +17,7 @@ from ..shape import TensorShape
 from ..tensor import Tensor
 from . import math as _m
 from ._base import check_axis, tensor
-from .shape import _dims, _ints, add_at, reshape
+from .shape import _dims, _ints, add_at, dynamic_dims, reshape
 
 __all__ = ["gather", "gather_nd", "boolean_mask", "scatter_nd", "tensor_scatter_nd_update",
            "tensor_scatter_nd_add", "reverse", "roll", "sort", "argsort"]
@@ -373,7 +373,8 @@ def boolean_mask(tensor_, mask, axis=None, name="boolean_mask"):
         raise InvalidArgumentError(f"boolean_mask: mask shape {_dims(mask.shape)} must match "
                                    f"dims {axis}..{axis + k - 1} of tensor shape "
                                    f"{_dims(x.shape)}")
-    flat = reshape(x, list(x.shape[:axis]) + [-1] + list(x.shape[axis + k:]))
+    dims = dynamic_dims(x)
+    flat = reshape(x, dims[:axis] + [-1] + dims[axis + k:])
     where = reshape(_m.where(reshape(mask, [-1])), [-1])
     return gather(flat, where, axis=axis)
 

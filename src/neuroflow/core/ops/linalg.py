@@ -19,7 +19,7 @@ from .math import abs as _abs
 from .math import pow as _pow
 from .math import sqrt, square
 from .reduce import reduce_max, reduce_sum
-from .shape import reshape, transpose
+from .shape import dynamic_dims, reshape, transpose
 from .creation import ones, zeros
 
 __all__ = ["matmul", "tensordot", "einsum", "norm"]
@@ -105,9 +105,9 @@ def matvec(a, b, transpose_a=False, adjoint_a=False, name=None):
     a, b = pair(a, b, "matvec")
     if b.ndim < 1:
         raise InvalidArgumentError(f"matvec: b must have rank >= 1, got shape {tuple(b.shape)}")
-    column = reshape(b, list(b.shape) + [1])
+    column = reshape(b, dynamic_dims(b) + [1])
     y = matmul(a, column, transpose_a=transpose_a, adjoint_a=adjoint_a)
-    return reshape(y, list(y.shape[:-1]))
+    return reshape(y, dynamic_dims(y)[:-1])
 
 
 # -- einsum ------------------------------------------------------------------------------------
@@ -203,11 +203,12 @@ def _einsum_operand_grad(gy, out, xs, terms, i):
 
 def _fit_to(g, x, kept):
     """Puts size-1 axes where ``kept`` is False, then sums/broadcasts ``g`` to ``x``'s shape."""
-    dims, it = [], iter(g.shape)
+    dims, it = [], iter(dynamic_dims(g))
     for k in kept:
         dims.append(next(it) if k else 1)
     g = reshape(g, dims)
-    summed = [i for i, (d, n) in enumerate(zip(dims, x.shape)) if n == 1 and d != 1]
+    summed = [i for i, (d, n) in enumerate(zip(dims, x.shape))
+              if n == 1 and not (isinstance(d, int) and d == 1)]
     if summed:
         g = reduce_sum(g, axis=summed, keepdims=True)
     return broadcast_like(g, x)
@@ -362,7 +363,7 @@ def _matrix_norm(x, ord, axis, keepdims):  # noqa: A002 - TF's name
     y = reduce_max(reduce_sum(_abs(x), inner, keepdims=True), outer, keepdims=True)
     if keepdims:
         return y
-    return reshape(y, [d for i, d in enumerate(y.shape) if i not in (rows, cols)])
+    return reshape(y, [d for i, d in enumerate(dynamic_dims(y)) if i not in (rows, cols)])
 
 
 def _as_tensor(x):
@@ -500,7 +501,7 @@ _INV = defop("inv", _inv_forward,
 
 
 def _det_grad(gy, y, x):
-    scale = reshape(gy * y, list(y.shape) + [1, 1])
+    scale = reshape(gy * y, dynamic_dims(y) + [1, 1])
     return (scale * matrix_transpose(inv(x)),)
 
 

@@ -371,3 +371,27 @@ def add_n(inputs, name=None):
                              f"and {t.shape}")
         total = add(total, t)
     return total
+
+
+def _flush_subnormal_kernel(xp, x):
+    return xp.where(xp.abs(x) < xp.finfo(x.dtype).tiny, xp.zeros((), x.dtype), x)
+
+
+# An optimizer's state only (no gradient): neuroflow never changes the CPU's flush-to-zero
+# modes, so the rule that keeps Adam's moments out of (100x slower) subnormal arithmetic is
+# part of the update itself, computed the same on every path (eager, graph, fused, Numba).
+_FLUSH_SUBNORMAL = defop("flush_subnormal", _flush_subnormal_kernel, shape=same_shape,
+                         fresh=True)
+
+
+def flush_subnormal(x):
+    """``x`` with every subnormal element (0 < |x| < the dtype's smallest normal) set to +0.
+
+    Example:
+        >>> flush_subnormal(nf.constant([1e-40, 1.0])).numpy()
+        array([0., 1.], dtype=float32)
+    """
+    x = tensor(x)
+    if not x.dtype.is_floating:
+        return x
+    return bind(_FLUSH_SUBNORMAL, (x,), {})

@@ -17,7 +17,7 @@ from ..shape import TensorShape
 from ._base import broadcast_like, check_axis, floating, tensor
 from .math import (cast, divide_no_nan, equal, exp, is_finite, log, ones_like, sqrt, square,
                    subtract, where, zeros_like)
-from .shape import reshape, reshape_like, stop_gradient, transpose
+from .shape import dynamic_dims, reshape, reshape_like, stop_gradient, transpose
 
 __all__ = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod",
            "reduce_logsumexp", "reduce_any", "reduce_all", "reduce_variance", "reduce_std",
@@ -62,16 +62,10 @@ def keep_dims_like(gy, x, axes, keepdims):
     """Re-inserts reduced axes into ``gy`` (as size 1) so it broadcasts against ``x``."""
     if keepdims or not axes:
         return gy
-    dims = list(gy.shape)
+    dims = dynamic_dims(gy)
     for a in axes:
         dims.insert(a, 1)
-    if dims.count(None) > 1:   # one unknown dim reshapes as -1; more need the run-time shape
-        return reshape_like(gy, _kept_ref(x, axes))
     return reshape(gy, dims)
-
-
-def _kept_ref(x, axes):
-    return reduce_sum(x, axis=list(axes), keepdims=True)
 
 
 def _numeric(x, op_name):
@@ -218,7 +212,8 @@ def _prod_of_others(x, axes):
         a = axes[0]
         return cumprod(x, a, exclusive=True) * cumprod(x, a, exclusive=True, reverse=True)
     others = [i for i in range(x.ndim) if i not in axes]
-    lead = [x.shape[i] for i in others]
+    dims = dynamic_dims(x)
+    lead = [dims[i] for i in others]
     if x.shape.num_elements() == 0:
         return zeros_like(x)
     perm = others + list(axes)

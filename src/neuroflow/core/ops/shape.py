@@ -12,7 +12,7 @@ import numpy as np
 
 from ...backend.dtypes import as_dtype
 from ...backend.errors import InvalidArgumentError
-from ..registry import bind, defop, executing_eagerly
+from ..registry import bind, defop
 from ..shape import TensorShape
 from ..tensor import Tensor
 from . import math as _m
@@ -40,10 +40,10 @@ def _static(shape, op_name):
 
 def _is_symbolic(t):
     """True for a tensor whose value exists only when a traced graph runs."""
-    if not isinstance(t, Tensor) or executing_eagerly():
+    if not isinstance(t, Tensor):
         return False
     try:
-        t.numpy()
+        t._value   # noqa: B018 - symbolic tensors (traced, or of a TF1 graph) raise here
     except TypeError:  # OperatorNotAllowedInGraphError
         return True
     return False
@@ -731,6 +731,17 @@ def shape(input, out_type="int32", name=None):  # noqa: A002 - TF's name
         array([2, 3], dtype=int32)
     """
     return bind(_SHAPE, (tensor(input),), {"out_type": _out_type(out_type, "shape")})
+
+
+def dynamic_dims(x):
+    """``x``'s dims as a list: Python ints where the static shape knows them, scalar int32
+    tensors (slices of ``shape(x)``) where it does not. Reshapes built from it work on traced
+    tensors with any number of unknown dims (a list with None could hold only one -1)."""
+    static = x.shape
+    if static.is_fully_defined():
+        return list(static)
+    run = shape(x)
+    return [d if d is not None else run[i] for i, d in enumerate(static)]
 
 
 def size(input, out_type="int32", name=None):  # noqa: A002 - TF's name

@@ -1,5 +1,6 @@
-"""``nf.keras.datasets``: Fashion-MNIST and MNIST read from local IDX files."""
+"""``nf.keras.datasets``: Keras's data sets, downloaded and cached as Keras does (``get_file``),
+or read from local files when offline."""
 
-from . import fashion_mnist, mnist
+from . import boston_housing, fashion_mnist, mnist
 
-__all__ = ["fashion_mnist", "mnist"]
+__all__ = ["boston_housing", "fashion_mnist", "mnist"]

@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 
-__all__ = ["find_file", "load_idx_dataset", "read_idx"]
+__all__ = ["find_file", "idx_arrays", "load_idx_dataset", "read_idx"]
 
 _DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"),
            0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
@@ -75,10 +75,14 @@ def load_idx_dataset(name, system_dir, files, package_hint):
     if missing:
         listed = "\n".join(f"  {d}" for d in dirs)
         raise FileNotFoundError(
-            f"{name}: cannot find {', '.join(m + '[.gz]' for m in missing)}. neuroflow does not "
-            f"download datasets. Put the four IDX files ({', '.join(f + '.gz' for f in files)}; "
+            f"{name}: cannot find {', '.join(m + '[.gz]' for m in missing)}. Put the four IDX files ({', '.join(f + '.gz' for f in files)}; "
             f"gzip-compressed or raw) in one of these folders:\n{listed}\n"
             f"(set $NEUROFLOW_DATA to use $NEUROFLOW_DATA/{name}/){package_hint}")
+    return idx_arrays(name, paths)
+
+
+def idx_arrays(name, paths):
+    """``((x_train, y_train), (x_test, y_test))`` read from the four IDX files ``paths``."""
     x_train, y_train, x_test, y_test = (read_idx(p) for p in paths)
     for x, y, split in ((x_train, y_train, "train"), (x_test, y_test, "test")):
         if x.shape[0] != y.shape[0]:

@@ -133,7 +133,7 @@ class _Projection(Layer):
         y = ops.matmul(flat, ops.reshape(self.kernel, (size_in, -1)))
         dims = [-1] + [d for d in lead[1:]] + list(self.shape)
         y = ops.reshape(y, dims) if None not in lead[1:] else ops.reshape(
-            y, ops.concat([ops.shape(inputs)[:-self.contract], list(self.shape)], axis=0))
+            y, ops.concat([ops.shape.shape(inputs)[:-self.contract], list(self.shape)], axis=0))
         return y + self.bias if self.bias is not None else y
 
     def get_config(self):

@@ -256,7 +256,8 @@ class Conv2DTranspose(_Conv):
 
     def call(self, inputs):
         first = self.data_format == "channels_first"
-        spatial = tuple(inputs.shape[2:] if first else inputs.shape[1:-1])
+        dims = ops.shape.dynamic_dims(inputs)   # unknown spatial dims as run-time scalars
+        spatial = tuple(dims[2:] if first else dims[1:-1])
         out = self._out_spatial(spatial)
         shape = ((None, self.filters) + out) if first else ((None,) + out + (self.filters,))
         y = ops.conv.conv2d_transpose(inputs, self.kernel, shape, self.strides,

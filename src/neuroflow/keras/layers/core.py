@@ -17,7 +17,7 @@ __all__ = ["Dense", "Activation", "Dropout", "Embedding", "Lambda", "Identity", 
 def batch_dim(x):
     """``x``'s batch size: a Python int when static, else a scalar tensor (inside a trace)."""
     n = x.shape[0]
-    return n if n is not None else ops.shape(x)[0]
+    return n if n is not None else ops.shape.shape(x)[0]
 
 
 class Dense(Layer):

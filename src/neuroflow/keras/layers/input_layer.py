@@ -1,5 +1,7 @@
 """``Input`` and ``InputLayer``: where a functional graph starts."""
 
+import numbers
+
 from .layer import Layer
 from .node import KerasTensor, Node
 
@@ -34,7 +36,7 @@ class InputLayer(Layer):
         if batch_shape is None:
             shape = (shape,) if isinstance(shape, int) else tuple(shape)
             batch_shape = (batch_size,) + shape
-        self._batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
+        self._batch_shape = _check_shape(batch_shape, "shape")
         self.sparse = bool(sparse)
         self.optional = optional
         self.built = True
@@ -93,3 +95,18 @@ def is_input_tensor(x):
     return history is not None and isinstance(history.operation, InputLayer)
 
 
+def _check_shape(shape, name="shape"):
+    """A shape as a tuple of non-negative ints and None; ValueError names the bad dim."""
+    dims = []
+    for d in shape:
+        if d is None:
+            dims.append(None)
+            continue
+        if isinstance(d, bool) or not isinstance(d, numbers.Integral):
+            raise ValueError(f"Cannot convert {name}={tuple(shape)!r} to a shape: found invalid "
+                             f"dimension {d!r} of type {type(d).__name__}")
+        if d < 0:
+            raise ValueError(f"Cannot convert {name}={tuple(shape)!r} to a shape: negative "
+                             "dimensions are not allowed")
+        dims.append(int(d))
+    return tuple(dims)

@@ -122,7 +122,7 @@ class Concatenate(_Merge):
             if m is None:
                 m = ops.ones_like(x, dtype="bool")
             elif m.ndim < x.ndim:
-                m = ops.broadcast_to(ops.expand_dims(m, -1), ops.shape(x))
+                m = ops.broadcast_to(ops.expand_dims(m, -1), ops.shape.shape(x))
             masks.append(m)
         return ops.reduce_all(ops.concat(masks, axis=self.axis), axis=-1)
 

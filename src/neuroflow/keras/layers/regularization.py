@@ -22,7 +22,7 @@ class GaussianNoise(Layer):
     def call(self, inputs, training=False):
         if not training or self.stddev == 0:
             return inputs
-        return inputs + random_ops.normal(ops.shape(inputs), stddev=self.stddev,
+        return inputs + random_ops.normal(ops.shape.shape(inputs), stddev=self.stddev,
                                           dtype=inputs.dtype, seed=self.seed)
 
     def get_config(self):
@@ -41,7 +41,7 @@ class GaussianDropout(Layer):
         if not training or not 0 < self.rate < 1:
             return inputs
         stddev = (self.rate / (1.0 - self.rate)) ** 0.5
-        return inputs * random_ops.normal(ops.shape(inputs), mean=1.0, stddev=stddev,
+        return inputs * random_ops.normal(ops.shape.shape(inputs), mean=1.0, stddev=stddev,
                                           dtype=inputs.dtype, seed=self.seed)
 
     def get_config(self):

@@ -22,7 +22,7 @@ def _pair(value, what):
 
 
 def _batch(x):
-    return x.shape[0] if x.shape[0] is not None else ops.shape(x)[0]
+    return x.shape[0] if x.shape[0] is not None else ops.shape.shape(x)[0]
 
 
 class Flatten(Layer):
@@ -42,7 +42,7 @@ class Flatten(Layer):
         inner = x.shape[1:]
         if None not in inner:
             return ops.reshape(x, (-1, int(np.prod(inner, dtype=np.int64))))
-        return ops.reshape(x, ops.stack([ops.shape(x)[0], -1]))
+        return ops.reshape(x, ops.stack([ops.shape.shape(x)[0], -1]))
 
     def compute_output_shape(self, input_shape):
         inner = input_shape[1:]
@@ -87,7 +87,7 @@ class Reshape(Layer):
         target = self._resolved(tuple(inputs.shape))
         if -1 not in target:
             return ops.reshape(inputs, (-1,) + target)
-        return ops.reshape(inputs, ops.stack([ops.shape(inputs)[0]] + list(target)))
+        return ops.reshape(inputs, ops.stack([ops.shape.shape(inputs)[0]] + list(target)))
 
     def compute_output_shape(self, input_shape):
         target = self._resolved(tuple(input_shape))
@@ -245,7 +245,7 @@ def _repeat(x, factor, axis):
     shape = [-1 if i == 0 else d for i, d in enumerate(x.shape)]
     shape[axis] = None if x.shape[axis] is None else x.shape[axis] * factor
     if None in shape[1:]:
-        dynamic = ops.shape(x)
+        dynamic = ops.shape.shape(x)
         dims = [dynamic[i] for i in range(x.ndim)]
         dims[axis] = dims[axis] * factor
         return ops.reshape(tiled, ops.stack(dims))

@@ -5,6 +5,9 @@ LSTM gates are ordered i, f, c, o in ``kernel (in, 4u)``; GRU gates z, r, h in
 """
 
 from ...core import ops
+from ...core.convert import convert_to_tensor
+from ...graph.control import while_loop
+from ...graph.tensor_array import TensorArray
 from .. import activations, constraints, initializers, regularizers
 from .input_spec import InputSpec
 from .layer import Layer
@@ -259,35 +262,63 @@ class RNN(Layer):
             sequences, initial_state = sequences[0], list(sequences[1:]) or initial_state
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
+        masks = self._dropout_masks(sequences, training)
+        if sequences.shape[1] is None:   # traced with unknown time steps: a graph loop
+            return self._while_loop(sequences, mask, initial_state, masks, training)
         steps = ops.unstack(sequences, axis=1)
         step_masks = ops.unstack(mask, axis=1) if mask is not None else [None] * len(steps)
         if self.go_backwards:
             steps, step_masks = steps[::-1], step_masks[::-1]
         states = list(initial_state) if initial_state is not None else \
             self.cell.get_initial_state(steps[0])
-        input_mask, state_mask = self._dropout_masks(sequences, training)
         outputs, output = [], None
         for x_t, m_t in zip(steps, step_masks):
-            if input_mask is not None:
-                x_t = x_t * input_mask
-            run_states = list(states)
-            if state_mask is not None:
-                run_states[0] = run_states[0] * state_mask
-            out_t, new_states = self.cell.call(x_t, run_states, training=training)
-            if m_t is not None:
-                keep = ops.expand_dims(m_t, -1)
-                previous = output if output is not None else ops.zeros_like(out_t)
-                if self.zero_output_for_mask:
-                    previous = ops.zeros_like(out_t)
-                out_t = ops.where(keep, out_t, previous)
-                new_states = [ops.where(keep, n, s) for n, s in zip(new_states, states)]
-            states, output = list(new_states), out_t
+            output, states = self._step(x_t, m_t, states, output, masks, training)
             if self.return_sequences:
-                outputs.append(out_t)
+                outputs.append(output)
         result = ops.stack(outputs, axis=1) if self.return_sequences else output
-        if self.return_state:
-            return [result] + states
-        return result
+        return [result] + states if self.return_state else result
+
+    def _step(self, x_t, m_t, states, output, masks, training):
+        """One time step: ``(output, states)`` after input ``x_t`` (masked steps keep both)."""
+        input_mask, state_mask = masks
+        if input_mask is not None:
+            x_t = x_t * input_mask
+        run_states = list(states)
+        if state_mask is not None:
+            run_states[0] = run_states[0] * state_mask
+        out_t, new_states = self.cell.call(x_t, run_states, training=training)
+        if m_t is not None:
+            keep = ops.expand_dims(m_t, -1)
+            previous = output if output is not None else ops.zeros_like(out_t)
+            if self.zero_output_for_mask:
+                previous = ops.zeros_like(out_t)
+            out_t = ops.where(keep, out_t, previous)
+            new_states = [ops.where(keep, n, s) for n, s in zip(new_states, states)]
+        return out_t, list(new_states)
+
+    def _while_loop(self, sequences, mask, initial_state, masks, training):
+        """The time loop as one ``while_loop`` op, for any number of steps at run time."""
+        n = ops.shape.shape(sequences)[1]
+        states = list(initial_state) if initial_state is not None else \
+            self.cell.get_initial_state(sequences[:, 0])
+        output = ops.zeros_like(states[0])
+        outputs = TensorArray(output.dtype, size=n).unstack(
+            ops.zeros(ops.concat([ops.reshape(n, [1]), ops.shape.shape(output)], 0), output.dtype))
+
+        def body(t, states, output, outputs):
+            at = n - 1 - t if self.go_backwards else t
+            m_t = None if mask is None else ops.gather(mask, at, axis=1)
+            output, states = self._step(ops.gather(sequences, at, axis=1), m_t, states, output,
+                                        masks, training)
+            if self.return_sequences:
+                outputs = outputs.write(t, output)
+            return t + 1, states, output, outputs
+
+        _, states, output, outputs = while_loop(
+            lambda t, *_: t < n, body, [convert_to_tensor(0), states, output, outputs])
+        result = ops.transpose(outputs.stack(), [1, 0, 2]) if self.return_sequences else output
+        return [result] + list(states) if self.return_state else result
 
     def compute_mask(self, inputs, previous_mask=None):
         if isinstance(previous_mask, (list, tuple)):

@@ -37,7 +37,7 @@ class TimeDistributed(Layer):
         inner = tuple(y.shape[1:])
         if steps is not None:
             return ops.reshape(y, (-1, steps) + inner)
-        dims = ops.shape(inputs)
+        dims = ops.shape.shape(inputs)
         return ops.reshape(y, ops.stack([dims[0], dims[1]] + list(inner)))
 
     def get_config(self):

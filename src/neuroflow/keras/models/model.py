@@ -2,6 +2,8 @@
 defined by a graph of layer calls, ``Model(inputs, outputs)``.
 """
 
+import importlib
+
 import numpy as np
 
 from ...core import nest
@@ -104,6 +106,30 @@ class Model(Trainer, Layer):
         """
         return saving_lib.model_to_json(self, **kwargs)
 
+    # -- export -----------------------------------------------------------------------------------
+    def export(self, filepath, format="tf_saved_model", verbose=None, input_signature=None,
+               **kwargs):
+        """Exports the model for inference in another runtime.
+
+        Args:
+            filepath: the file (or folder) to write.
+            format: one of ``EXPORT_FORMATS`` (``'onnx'``: an ONNX file, see
+                ``nf.onnx.export``).
+            verbose, input_signature: accepted for compatibility.
+            **kwargs: passed to the format's exporter (``opset=`` for ONNX).
+
+        Raises:
+            ValueError: for an unknown ``format``.
+
+        Example:
+            >>> model.export('model.onnx', format='onnx')
+        """
+        exporter = EXPORT_FORMATS.get(format)
+        if exporter is None:
+            raise ValueError(f"Unrecognized format={format!r}. Supported formats are: "
+                             f"{sorted(EXPORT_FORMATS)}.")
+        return exporter(self, filepath, **kwargs)
+
     # -- building ---------------------------------------------------------------------------------
     def build(self, input_shape):
         """Builds a subclassed model by calling it on symbolic inputs of ``input_shape``."""
@@ -148,6 +174,16 @@ class Model(Trainer, Layer):
         if cls is Model and "layers" in config and "input_layers" in config:
             return Functional.from_config(config, custom_objects=custom_objects)
         return Layer.from_config.__func__(cls, config)
+
+
+def _export_onnx(model, filepath, **kwargs):
+    # neuroflow.onnx reads keras models, so it sits above keras: loaded by name on first use,
+    # as ``nf.onnx`` itself is.
+    return importlib.import_module("neuroflow.onnx").export(model, filepath, **kwargs)
+
+
+# ``Model.export`` formats: format name -> ``exporter(model, filepath, **kwargs)``.
+EXPORT_FORMATS = {"onnx": _export_onnx}
 
 
 class Functional(Model):

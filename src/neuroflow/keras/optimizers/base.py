@@ -18,6 +18,7 @@ from ...core.ops.creation import ones, zeros
 from ...core.tape import GradientTape
 from ...core.tensor import Tensor
 from ...core.variable import Variable
+from ...distribute import get_replica_context
 from .. import _objects
 from .. import backend as _kbackend
 from . import schedules as _schedules
@@ -298,6 +299,7 @@ class Optimizer:
         grads, trainable_variables = self._filter_empty_gradients(grads, trainable_variables)
         grads = [g if isinstance(g, Tensor) and g.dtype == v.dtype else cast(g, v.dtype)
                  for g, v in zip(grads, trainable_variables)]
+        grads = self._aggregate_gradients(grads)
         if self.loss_scale_factor is not None:
             grads = [g / self.loss_scale_factor for g in grads]
         self._step_cache = {}
@@ -312,6 +314,16 @@ class Optimizer:
                 variable.assign(variable.constraint(variable))
         self._step_cache = {}
         self._iterations.assign_add(convert_to_tensor(1, dtype="int64"))
+
+    @staticmethod
+    def _aggregate_gradients(grads):
+        """The gradients averaged over the replicas when running in a distribution strategy's
+        replica context (``strategy.run``, ``fit`` under ``strategy.scope()``), as TF's
+        optimizers all-reduce them; unchanged otherwise."""
+        context = get_replica_context()
+        if context is None or context.num_replicas_in_sync == 1:
+            return grads
+        return list(context.all_reduce("MEAN", grads))
 
     def _update(self, grads, trainable_variables):
         grads = self._clip_gradients(grads)

@@ -7,8 +7,6 @@ values are views into the flat buffers, re-packed whenever something else assign
 and a buffer anyone else can still see is never written in place (copy on write).
 """
 
-import sys
-
 import numpy as np
 
 from ...backend import jit, parallel
@@ -17,52 +15,42 @@ from ...core.shape import TensorShape
 
 
 class FlatGroup:
-    """Variables whose values live as views in one flat float32 buffer."""
+    """Variables whose values live as views in one flat float32 buffer the group owns.
+
+    The buffer is written in place only while every variable still owns its view (nothing
+    outside the library was handed it: ``Variable._owned``, a flag the library keeps) and
+    still holds it (no assign replaced it). Otherwise the current values are copied into a
+    new buffer first (copy on write), so no array anyone holds ever changes under them.
+    """
 
     def __init__(self, variables):
         self.variables = list(variables)
         self.shapes = [tuple(v.shape) for v in self.variables]
         sizes = [int(np.prod(s, dtype=np.int64)) for s in self.shapes]
         self.bounds = list(zip(np.cumsum([0] + sizes[:-1]).tolist(), np.cumsum(sizes).tolist()))
-        values = [v._value for v in self.variables]
-        self._rebind(np.empty(sum(sizes), np.float32))
-        for view, value in zip(self.views, values):
-            view[...] = value
+        self.views = [None] * len(self.variables)
+        self.flat = self._gather(np.empty(sum(sizes), np.float32))
+        self._rebind()
 
-    def _rebind(self, flat):
-        self.flat = flat
-        self.views = [flat[a:b].reshape(s) for (a, b), s in zip(self.bounds, self.shapes)]
+    def _gather(self, flat):
+        """``flat`` filled with the variables' current values (they are not touched: a failed
+        copy leaves every weight as it was)."""
+        for (a, b), v in zip(self.bounds, self.variables):
+            flat[a:b] = v._peek().reshape(-1)
+        return flat
+
+    def _rebind(self):
+        self.views = [self.flat[a:b].reshape(s) for (a, b), s in zip(self.bounds, self.shapes)]
         for v, view in zip(self.variables, self.views):
-            v._value = view
-        del v, view
-        self._unshared = self._refcounts()   # the counts when only the variables hold them
-
-    def _refcounts(self):
-        counts = [sys.getrefcount(self.flat)]
-        for view in self.views:
-            counts.append(sys.getrefcount(view))
-        return counts
-
-    def current(self):
-        """The flat buffer, after copying in any variable that was assigned since."""
-        for v, view in zip(self.variables, self.views):
-            if v._value is not view:
-                view[...] = v._value
-                v._value = view
-        return self.flat
+            v._own(view)
 
     def writable(self):
-        """The flat buffer to write the new values into: this one when only the variables
-        (through our views) reference it, else a fresh one (copy on write)."""
-        # Any reference beyond those counted right after binding (a tensor, a tape, a view
-        # someone took) shows up as a higher count.
-        shared = self._refcounts() != self._unshared
-        return np.empty_like(self.flat) if shared else self.flat
-
-    def commit(self, flat):
-        """Makes ``flat`` (returned by ``writable``) the variables' values."""
-        if flat is not self.flat:
-            self._rebind(flat)
+        """The flat buffer holding the variables' current values, safe to update in place."""
+        if not all(v._owned and v._peek() is view for v, view in zip(self.variables,
+                                                                      self.views)):
+            self.flat = self._gather(np.empty_like(self.flat))
+            self._rebind()
+        return self.flat
 
 
 class AdamPlan:
@@ -80,9 +68,9 @@ class AdamPlan:
     def learning_rate(self):
         """This step's learning rate as a Python float (legacy ``decay`` applied)."""
         opt = self.optimizer
-        lr = float(opt._learning_rate._value)
+        lr = float(opt._learning_rate._peek())
         if opt.decay:
-            lr = float(np.float32(lr) / (np.float32(opt._iterations._value) *
+            lr = float(np.float32(lr) / (np.float32(opt._iterations._peek()) *
                                         np.float32(opt.decay) + np.float32(1.0)))
         return lr
 
@@ -113,48 +101,46 @@ def _adam_loop(p, g, m, v, alpha, c1, c2, eps):
 def _fused_adam_forward(xp, *grads, plan):
     opt, one = plan.optimizer, np.float32(1)
     # float32 scalar arithmetic in the order of Adam.update_step, so results are bit-equal.
-    t = np.float32(opt._iterations._value + 1)   # read before this step's increment
+    t = np.float32(opt._iterations._peek() + 1)   # read before this step's increment
     alpha = np.float32(plan.learning_rate()) * np.sqrt(
         one - np.power(np.float32(opt.beta_2), t)) / (one - np.power(np.float32(opt.beta_1), t))
     g, tmp, tmp2 = plan.grad, plan.tmp, plan.tmp2
     np.concatenate([x.reshape(-1) for x in grads], out=g)
-    m_old, v_old, p_old = plan.moments.current(), plan.velocities.current(), \
-        plan.params.current()
-    m_new, v_new, p_new = plan.moments.writable(), plan.velocities.writable(), \
-        plan.params.writable()
+    m, v, p = plan.moments.writable(), plan.velocities.writable(), plan.params.writable()
     c1, c2, eps = np.float32(1 - opt.beta_1), np.float32(1 - opt.beta_2), np.float32(opt.epsilon)
     kernel = _adam_loop.get(np, g)
     if kernel is not None:
-        for old, new in ((p_old, p_new), (m_old, m_new), (v_old, v_new)):
-            if new is not old:   # copy on write: start the new buffer from the old values
-                new[...] = old
         # Elementwise: large models update slices of the buffers on all cores at once.
-        parallel.split(lambda a, b: kernel(p_new[a:b], g[a:b], m_new[a:b], v_new[a:b], alpha,
-                                           c1, c2, eps), g.shape[0],
-                       min_rows=parallel.rows_per_slice(8))   # ~8 operations per element
+        parallel.split(lambda a, b: kernel(p[a:b], g[a:b], m[a:b], v[a:b], alpha, c1, c2, eps),
+                       g.shape[0], min_rows=parallel.rows_per_slice(8))   # ~8 ops per element
     else:
-        _numpy_adam(g, m_old, v_old, p_old, m_new, v_new, p_new, alpha, c1, c2, eps, tmp,
-                    tmp2)
-    plan.moments.commit(m_new)
-    plan.velocities.commit(v_new)
-    plan.params.commit(p_new)
+        _numpy_adam(g, m, v, p, alpha, c1, c2, eps, tmp, tmp2)
     return ()
 
 
-def _numpy_adam(g, m_old, v_old, p_old, m_new, v_new, p_new, alpha, c1, c2, eps, tmp, tmp2):
-    """The same update as ``_adam_loop``, in NumPy calls (13 passes)."""
-    np.subtract(g, m_old, out=tmp)                 # m += (g - m) * (1 - beta_1)
+def _numpy_adam(g, m, v, p, alpha, c1, c2, eps, tmp, tmp2):
+    """The same update as ``_adam_loop``, in NumPy calls, in place."""
+    np.subtract(g, m, out=tmp)                     # m += (g - m) * (1 - beta_1)
     tmp *= c1
-    np.add(m_old, tmp, out=m_new)
+    m += tmp
+    flush_subnormal(m)
     np.multiply(g, g, out=tmp)                     # v += (g^2 - v) * (1 - beta_2)
-    tmp -= v_old
+    tmp -= v
     tmp *= c2
-    np.add(v_old, tmp, out=v_new)
-    np.sqrt(v_new, out=tmp2)                       # w -= (m * alpha) / (sqrt(v) + epsilon)
+    v += tmp
+    flush_subnormal(v)
+    np.sqrt(v, out=tmp2)                           # w -= (m * alpha) / (sqrt(v) + epsilon)
     tmp2 += eps
-    np.multiply(m_new, alpha, out=tmp)
+    np.multiply(m, alpha, out=tmp)
+    flush_subnormal(tmp)
     tmp /= tmp2
-    np.subtract(p_old, tmp, out=p_new)
+    p -= tmp
+
+
+def flush_subnormal(x):
+    """Sets ``x``'s subnormal elements to +0 in place (what ``ops.math.flush_subnormal`` and
+    ``_adam_loop`` compute)."""
+    np.copyto(x, np.float32(0), where=np.abs(x) < np.finfo(x.dtype).tiny)
 
 
 FUSED_ADAM = defop("fused_adam", _fused_adam_forward, n_out=0, stateful=True,

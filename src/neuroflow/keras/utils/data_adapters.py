@@ -61,12 +61,19 @@ def is_array_like(value):
         hasattr(leaf, "__array__") and hasattr(leaf, "shape")) for leaf in leaves)
 
 
-def _to_numpy(value):
-    """A leaf as a NumPy array; floats become float32 as Keras casts to ``floatx``."""
+def _to_numpy(value, name="x"):
+    """A leaf of input ``name`` as a NumPy array; floats and bools become float32, as Keras
+    casts to ``floatx``. Strings, objects and complex numbers raise a ValueError naming
+    ``name`` and the dtype (a model computes on numbers: encode text first)."""
     if value is None:
         return None
     array = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
-    if array.dtype.kind == "f" and array.dtype != np.float32:
+    kind = array.dtype.kind
+    if kind not in "biuf":
+        raise ValueError(f"Unsupported dtype {array.dtype} for input `{name}` (shape "
+                         f"{array.shape}): expected numbers or bools; encode strings or "
+                         "objects as numbers first (e.g. with a vocabulary lookup)")
+    if (kind == "f" and array.dtype != np.float32) or kind == "b":
         array = array.astype(np.float32)
     return array
 
@@ -76,12 +83,18 @@ def _has_array_leaf(value):
                for leaf in nest.flatten(value))
 
 
-def _as_numpy_structure(value):
+def _as_numpy_structure(value, name):
     if value is None:
         return None
     if isinstance(value, (list, tuple)) and not _has_array_leaf(value):
-        return _to_numpy(value)       # nested Python lists of numbers are one array
-    return nest.map_structure(_to_numpy, value)
+        array = _to_numpy(value, name)       # nested Python lists of numbers are one array
+    else:
+        array = nest.map_structure(lambda leaf: _to_numpy(leaf, name), value)
+    for leaf in nest.flatten(array):
+        if leaf.ndim == 0:
+            raise ValueError(f"Input `{name}` is a scalar: expected arrays whose first "
+                             "dimension indexes the samples")
+    return array
 
 
 def _check_lengths(x, y, sample_weight):
@@ -159,9 +172,9 @@ class ArrayAdapter:
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False,
                  class_weight=None):
-        x = _as_numpy_structure(x)
-        y = _as_numpy_structure(y)
-        sample_weight = _as_numpy_structure(sample_weight)
+        x = _as_numpy_structure(x, "x")
+        y = _as_numpy_structure(y, "y")
+        sample_weight = _as_numpy_structure(sample_weight, "sample_weight")
         self.num_samples = _check_lengths(x, y, sample_weight)
         sample_weight = _apply_class_weight(y, sample_weight, class_weight)
         self.x, self.y, self.sample_weight = x, y, sample_weight
@@ -200,20 +213,20 @@ def _repack(structure, flat):
         next(it) for _ in nest.flatten(part)]) for part in structure)
 
 
-def _batch_leaf(value):
+def _batch_leaf(value, name):
     """A batch leaf as a tensor; float64 becomes float32, as Keras layers autocast inputs."""
     if isinstance(value, Tensor):
-        if value.dtype.name != "float64":
+        if value.dtype.name not in ("float64", "bool"):
             return value
         value = value.numpy()
-    return _tensor(_to_numpy(value))
+    return _tensor(_to_numpy(value, name))
 
 
 def _batch_to_tensors(batch):
-    x, y, sw = unpack_x_y_sample_weight(batch)
-    conv = _batch_leaf
-    return tuple(None if part is None else nest.map_structure(conv, part)
-                 for part in (x, y, sw))
+    parts = unpack_x_y_sample_weight(batch)
+    return tuple(None if part is None else
+                 nest.map_structure(lambda leaf, name=name: _batch_leaf(leaf, name), part)
+                 for name, part in zip(("x", "y", "sample_weight"), parts))
 
 
 class IteratorAdapter:
@@ -257,6 +270,11 @@ def get_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False,
         raise ValueError("Expected `x` to be data (arrays, a dataset or a generator), got None")
     if is_array_like(x) or (isinstance(x, (list, tuple)) and x and _all_numbers(x)):
         return ArrayAdapter(x, y, sample_weight, batch_size or 32, shuffle, class_weight)
+    if isinstance(x, (str, bytes, list, tuple)) or not (
+            hasattr(x, "__iter__") or hasattr(x, "__getitem__")):
+        raise ValueError(f"Unrecognized data type: x={_short(x)} (of type {type(x).__name__}): "
+                         "expected arrays (all of one shape per input), a dataset or a "
+                         "generator")
     if y is not None:
         raise ValueError("`y` argument is not supported when using a dataset, a generator or "
                          "a PyDataset as input: the input already holds the targets")
@@ -264,6 +282,25 @@ def get_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False,
         raise ValueError("`sample_weight` argument is not supported when using a dataset, a "
                          "generator or a PyDataset as input: yield (x, y, sample_weight)")
     return IteratorAdapter(x, class_weight)   # already batched: batch_size is ignored
+
+
+def _short(value, limit=80):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def distribute(adapter, strategy):
+    """The adapter giving this replica its share of every global batch of ``adapter``
+    (``adapter`` itself for one replica): rows of each array batch (see
+    ``StrategyExtended.split_batches``), or each batch of a dataset split over the ranks."""
+    if strategy.num_replicas_in_sync == 1:
+        return adapter
+    if isinstance(adapter, ArrayAdapter):
+        flat, size = strategy.extended.split_batches(adapter._flat, adapter.batch_size)
+        x, y, sample_weight = _repack((adapter.x, adapter.y, adapter.sample_weight), flat)
+        return ArrayAdapter(x, y, sample_weight, size, adapter.shuffle)
+    return IteratorAdapter(strategy.experimental_distribute_dataset(adapter.data),
+                           adapter.class_weight)
 
 
 def _all_numbers(x):

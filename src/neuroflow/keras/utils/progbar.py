@@ -71,8 +71,10 @@ class Progbar:
             self.stateful_metrics, self.stateless_metrics = None, set(stateless_metrics)
         else:
             self.stateful_metrics, self.stateless_metrics = set(), None
+        # A terminal or notebook redraws the bar in place, with colours; a log file, pipe or
+        # CI gets one plain line per finished bar (per epoch), no escape codes or "\r".
         self._dynamic_display = ((hasattr(sys.stdout, "isatty") and sys.stdout.isatty())
-                                 or "ipykernel" in sys.modules or "posix" in sys.modules
+                                 or "ipykernel" in sys.modules
                                  or "PYCHARM_HOSTED" in os.environ)
         self._seen_so_far = 0
         self._values = {}
@@ -112,7 +114,8 @@ class Progbar:
         now = time.time()
         per_unit = self._step_duration(current, now)
         if self.verbose == 1:
-            if now - self._last_update < self.interval and not finalize:
+            if not finalize and (now - self._last_update < self.interval
+                                 or not self._dynamic_display):
                 return
             self._draw(current, now, per_unit, finalize)
         elif self.verbose == 2 and finalize and self.target:
@@ -125,29 +128,26 @@ class Progbar:
         self._last_update = now
 
     def _draw(self, current, now, per_unit, finalize):
-        message = ("\b" * self._prev_total_width + "\r") if self._dynamic_display else "\n"
-        hidden = 0   # escape-code characters, which take no room on screen
+        dynamic = self._dynamic_display
+        message = ("\b" * self._prev_total_width + "\r") if dynamic else ""
+        bold, green, grey, reset = (_BOLD, _GREEN, _GREY, _RESET) if dynamic else ("",) * 4
         if self.target:
             digits = int(math.log10(self.target)) + 1
-            bar = f"{_BOLD}{current:{digits}d}/{self.target}{_RESET} "
-            hidden += 8
+            bar = f"{bold}{current:{digits}d}/{self.target}{reset} "
             done = int(self.width * float(current) / self.target)
             if done > 0:
-                bar += f"{_GREEN}{'━' * done}{_RESET}"
-                hidden += 9
-            bar += f"{_GREY}{'━' * (self.width - done)}{_RESET}"
-            hidden += 9
+                bar += f"{green}{'━' * done}{reset}"
+            bar += f"{grey}{'━' * (self.width - done)}{reset}"
         else:
             bar = f"{current:7d}/Unknown"
         if self.target and not finalize:
-            info = f" {_BOLD}{_format_eta(per_unit * (self.target - current))}{_RESET}"
+            info = f" {bold}{_format_eta(per_unit * (self.target - current))}{reset}"
         else:
-            info = f" {_BOLD}{now - self._start:.0f}s{_RESET}"
-        hidden += 8
+            info = f" {bold}{now - self._start:.0f}s{reset}"
         info += _format_time(per_unit, self.unit_name)
         for name in self._values_order:
             info += f" - {name}:" + _format_value(self._average(name))
-        total_width = len(bar) + len(info) - hidden
+        total_width = _visible_width(bar + info)
         message += bar + info
         if self._prev_total_width > total_width:
             message += " " * (self._prev_total_width - total_width)
@@ -171,6 +171,13 @@ class Progbar:
         if current == 1:
             self._time_after_first_step = now
         return per_unit
+
+
+def _visible_width(text):
+    """Characters that take room on screen (escape codes take none)."""
+    for code in (_BOLD, _GREEN, _GREY, _RESET):
+        text = text.replace(code, "")
+    return len(text)
 
 
 def _scalar(value):
