@@ -16,10 +16,7 @@ from tf_figures import FIGURES, TF_VERSION
 PENDING = {
     "p05_intro_modules": "tf.Module (issue 11 item 1, i11a)",
     "p06_basic_training_loops": "tf.Module (issue 11 item 1, i11a)",
-    "p10_custom_fit": "keras.Model subclass called as CustomModel(inputs, outputs) (item 8b, i11c)",
-    "p12_save_and_load": "Model.to_json / model_from_json (items 8, 8b, i11c)",
     "p13_training_checkpoints": "tf.train.Checkpoint / CheckpointManager (item 3, i11a)",
-    "p16_masking": "keras.utils.pad_sequences (item 8, i11c)",
     "p18_basic_regression": "Normalization.mean / variance (item 8, i11c)",
     "p22_keras_ops_intro": "keras.ops (item 2, i11b)",
     "p24_advanced_autodiff": "tf.clip_by_norm (item 7, i11b)",

@@ -30,7 +30,8 @@ class Tensor:
         array([[2., 4.]], dtype=float32)
     """
 
-    __slots__ = ("_value", "__weakref__")
+    # ``_keras_mask``: set by Keras layers that produce a mask (unset: AttributeError, as TF)
+    __slots__ = ("_value", "_keras_mask", "__weakref__")
     # Makes ``ndarray + tensor`` call ``Tensor.__radd__``, as TF's EagerTensor does.
     __array_priority__ = 100
     _is_variable = False

@@ -132,7 +132,13 @@ def set_mask(tensor, mask):
     key = id(tensor)
     if mask is None:
         _MASKS.pop(key, None)
+        if hasattr(tensor, "_keras_mask"):
+            del tensor._keras_mask
         return
+    try:
+        tensor._keras_mask = mask       # Keras's attribute, read by user code
+    except AttributeError:              # a Tensor subclass without the slot
+        pass
     _MASKS[key] = (weakref.ref(tensor, lambda _, key=key: _MASKS.pop(key, None)), mask)
 
 
