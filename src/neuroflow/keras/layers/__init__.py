@@ -12,7 +12,7 @@ from .layer import Layer
 from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,
                       average, concatenate, dot, maximum, minimum, multiply, subtract)
 from .node import KerasTensor
-from .normalization import BatchNormalization, LayerNormalization
+from .normalization import BatchNormalization, LayerNormalization, UnitNormalization
 from .pooling import (AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D,
                       GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAvgPool1D,
                       GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPooling1D,
@@ -37,7 +37,7 @@ serialization.register(
     Reshape, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D, Normalization, Rescaling,
     GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell, Bidirectional, TimeDistributed,
     SymbolicOp, Attention, MultiHeadAttention, ActivityRegularization, GaussianDropout,
-    GaussianNoise, SpatialDropout1D, SpatialDropout2D)
+    GaussianNoise, SpatialDropout1D, SpatialDropout2D, UnitNormalization)
 
 _MODULES = ("activation", "attention", "layer_utils", "regularization", "convolutional", "core",
             "input_layer", "input_spec", "layer", "merging", "node", "normalization", "pooling",

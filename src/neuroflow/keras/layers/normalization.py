@@ -5,7 +5,7 @@ from .. import constraints, initializers, regularizers
 from .input_spec import InputSpec
 from .layer import Layer
 
-__all__ = ["BatchNormalization", "LayerNormalization"]
+__all__ = ["BatchNormalization", "LayerNormalization", "UnitNormalization"]
 
 
 def _axes(axis, ndim):
@@ -200,3 +200,32 @@ class LayerNormalization(_ScaleAndOffset):
                 "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
                 "beta_constraint": constraints.serialize(self.beta_constraint),
                 "gamma_constraint": constraints.serialize(self.gamma_constraint)}
+
+
+class UnitNormalization(Layer):
+    """Scales each example to unit L2 norm over ``axis``.
+
+    Formula:
+        ``y = x / sqrt(max(sum(x**2, axis), 1e-12))``.
+
+    Args:
+        axis: axis or list of axes to normalize over (default -1).
+    """
+
+    _cast_int_inputs = True
+    _shape_rule = "compute"
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = list(axis) if isinstance(axis, (list, tuple)) else int(axis)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        squares = ops.reduce_sum(ops.square(inputs), axis=self.axis, keepdims=True)
+        return inputs * ops.math.rsqrt(ops.maximum(squares, 1e-12))
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}
